@@ -1,0 +1,86 @@
+"""What a citizen asks for: services with quantities, and what follows from them."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import NoItems, NotOffered, TooManyUnits
+from .models import Location, Service, ServiceDocument
+from .scheduling.engine import units_for
+
+
+@dataclass(frozen=True)
+class Item:
+    service: Service
+    quantity: int = 1
+
+    @property
+    def minutes(self) -> int:
+        return self.service.minutes_for(self.quantity)
+
+    @property
+    def fee(self) -> Decimal:
+        return self.service.fee * self.quantity
+
+
+@dataclass(frozen=True)
+class DocumentToBring:
+    name: str
+    note: str
+    count: int
+
+
+def validate(items: Sequence[Item], location: Location) -> None:
+    """Raise NoItems, NotOffered or TooManyUnits unless every item can be booked at `location`."""
+    if not items:
+        raise NoItems()
+    seen: set[int] = set()
+    offered = set(
+        Service.objects.bookable().offered_at(location).filter(
+            pk__in=[item.service.pk for item in items]
+        ).values_list("pk", flat=True)
+    )
+    for item in items:
+        if item.service.pk not in offered or item.service.pk in seen:
+            raise NotOffered()
+        if not 1 <= item.quantity <= item.service.max_quantity:
+            raise TooManyUnits()
+        seen.add(item.service.pk)
+
+
+def total_minutes(items: Iterable[Item]) -> int:
+    return sum(item.minutes for item in items)
+
+
+def units_needed(items: Iterable[Item], location: Location) -> int:
+    """Σ (time + (quantity−1) × additional time), rounded up to the location's slot unit."""
+    return units_for(total_minutes(items), location.slot_minutes)
+
+
+def service_ids(items: Iterable[Item]) -> frozenset[int]:
+    return frozenset(item.service.pk for item in items)
+
+
+def total_fee(items: Iterable[Item]) -> Decimal:
+    return sum((item.fee for item in items), Decimal("0.00"))
+
+
+def documents_to_bring(items: Sequence[Item]) -> list[DocumentToBring]:
+    """The documents over all items, each once, with the count the largest item needs.
+
+    The maximum, not the sum: two people applying for ID cards and registering their move bring
+    their two old ID cards once, not four times.
+    """
+    quantities = {item.service.pk: item.quantity for item in items}
+    rules = (
+        ServiceDocument.objects.filter(service__in=quantities)
+        .select_related("document")
+        .order_by("service__position", "position", "pk")
+    )
+    merged: dict[int, DocumentToBring] = {}
+    for rule in rules:
+        count = rule.count_for(quantities[rule.service_id])
+        known = merged.get(rule.document_id)
+        if known is None or count > known.count:
+            merged[rule.document_id] = DocumentToBring(rule.document.name, rule.document.note, count)
+    return list(merged.values())

@@ -1,0 +1,164 @@
+"""Departments, locations and their counters: a new one is data, never code."""
+
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+# ISO 3166-2 subdivisions of Germany as the `holidays` package names them.
+FEDERAL_STATES = [
+    ("BB", "Brandenburg"),
+    ("BE", "Berlin"),
+    ("BW", "Baden-Württemberg"),
+    ("BY", "Bayern"),
+    ("HB", "Bremen"),
+    ("HE", "Hessen"),
+    ("HH", "Hamburg"),
+    ("MV", "Mecklenburg-Vorpommern"),
+    ("NI", "Niedersachsen"),
+    ("NW", "Nordrhein-Westfalen"),
+    ("RP", "Rheinland-Pfalz"),
+    ("SH", "Schleswig-Holstein"),
+    ("SL", "Saarland"),
+    ("SN", "Sachsen"),
+    ("ST", "Sachsen-Anhalt"),
+    ("TH", "Thüringen"),
+]
+
+
+@lru_cache(maxsize=64)
+def public_holidays(state: str, year: int) -> dict[date, str]:
+    """Public holidays of a German state in a year (pure computation, cached per process)."""
+    return dict(holidays.country_holidays("DE", subdiv=state, years=year, language="de"))
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name"), unique=True)
+    street = models.CharField(_("street and number"), max_length=120)
+    postcode = models.CharField(_("postcode"), max_length=5)
+    city = models.CharField(_("city"), max_length=80)
+    directions = models.TextField(_("directions"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Europe/Berlin")
+    federal_state = models.CharField(
+        _("federal state"),
+        max_length=2,
+        choices=FEDERAL_STATES,
+        help_text=_("Public holidays of this state close the location."),
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot unit (minutes)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Appointments start on this grid and last a multiple of it."),
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"), default=42, validators=[MinValueValidator(1)]
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice (minutes)"),
+        default=60,
+        help_text=_("Online bookings must start at least this long after the moment of booking."),
+    )
+    requires_email_confirmation = models.BooleanField(
+        _("online bookings need email confirmation"), default=True
+    )
+    hold_minutes = models.PositiveIntegerField(
+        _("lifetime of an unconfirmed booking (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+    )
+    rerelease_minutes = models.PositiveIntegerField(
+        _("delay before a cancelled time is offered online again (minutes)"),
+        default=15,
+        help_text=_("Keeps bots from snapping up times the moment someone cancels."),
+    )
+    waiting_prefix = models.CharField(
+        _("waiting number prefix"), max_length=3, default="A", help_text=_("e.g. A for A-042")
+    )
+    # Bumped in every transaction that changes this location's capacity, so a cached calendar
+    # keyed by it can never show a taken time as free.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(slot_minutes__gte=1) & models.Q(slot_minutes__lte=60),
+                name="location_slot_minutes_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city}"
+
+    def local_day_start(self, day: date) -> datetime:
+        """The aware instant of local midnight that starts `day` at this location."""
+        return datetime.combine(day, time(0), tzinfo=self.zone)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.zone).date()
+
+    def holidays_between(self, first: date, last: date) -> dict[date, str]:
+        found: dict[date, str] = {}
+        for year in range(first.year, last.year + 1):
+            found.update(public_holidays(self.federal_state, year))
+        return {day: name for day, name in found.items() if first <= day <= last}
+
+    def last_bookable_day(self, today: date) -> date:
+        return today + timedelta(days=self.horizon_days)
+
+    def bump_version(self) -> None:
+        """Invalidate cached calendars; call inside the transaction that changes capacity."""
+        Location.objects.filter(pk=self.pk).update(version=F("version") + 1)
+
+
+class Counter(models.Model):
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="counters", verbose_name=_("location")
+    )
+    name = models.CharField(_("name"), max_length=40, help_text=_("As shown on the call display."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["location", "name"]
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="counter_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} – {self.name}"

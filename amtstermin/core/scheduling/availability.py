@@ -1,0 +1,109 @@
+"""Free starts for a request over the booking horizon: what the calendar and time pages show."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ..items import Item, service_ids, units_needed
+from ..models import Channel, Location
+from . import capacity, engine
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days and earliest instant a channel may book at a location."""
+
+    first: date
+    last: date
+    earliest: datetime
+
+
+def window(location: Location, *, channel: str, now: datetime) -> Window:
+    """Online: after the minimum notice and within the horizon. Staff: from now on, same horizon."""
+    notice = location.min_notice_minutes if channel == Channel.ONLINE else 0
+    today = location.local_date(now)
+    return Window(today, location.last_bookable_day(today), now + timedelta(minutes=notice))
+
+
+@dataclass
+class Availability:
+    location: Location
+    grids: dict[date, capacity.DayGrid]
+    masks: dict[date, int]
+
+    def count(self, day: date) -> int:
+        return self.masks.get(day, 0).bit_count()
+
+    def days(self) -> list[date]:
+        """Days with at least one free start, ascending."""
+        return sorted(day for day, mask in self.masks.items() if mask)
+
+    def first_day(self) -> date | None:
+        days = self.days()
+        return days[0] if days else None
+
+    def starts(self, day: date) -> list[datetime]:
+        grid = self.grids.get(day)
+        if grid is None:
+            return []
+        unit = self.location.slot_minutes
+        return [grid.instant(index, unit) for index in engine.bits(self.masks.get(day, 0))]
+
+
+def allowed_starts(grid: capacity.DayGrid, earliest: datetime, unit_minutes: int) -> int:
+    """Mask of the starts on this day at or after `earliest`."""
+    if grid.start >= earliest:
+        return -1
+    first = -int(-(earliest - grid.start).total_seconds() // (unit_minutes * 60))
+    return 0 if first >= grid.units else -1 << first
+
+
+def compute(
+    location: Location,
+    items: Sequence[Item],
+    *,
+    now: datetime,
+    channel: str = Channel.ONLINE,
+    first: date | None = None,
+    last: date | None = None,
+    exclude: int | None = None,
+) -> Availability:
+    """Free starts per day for `items` between `first` and `last`, clipped to the window."""
+    bounds = window(location, channel=channel, now=now)
+    first = max(first or bounds.first, bounds.first)
+    last = min(last or bounds.last, bounds.last)
+    if last < first:
+        return Availability(location, {}, {})
+    loaded = capacity.load(location, first, last, channel=channel, now=now, exclude=exclude)
+    length = units_needed(items, location)
+    wanted = service_ids(items)
+    masks = {}
+    for grid in loaded.grids:
+        allowed = allowed_starts(grid, bounds.earliest, location.slot_minutes)
+        masks[grid.day] = engine.free_starts(
+            loaded.staff_days[grid.day], wanted, length, allowed=allowed
+        )
+    return Availability(location, {grid.day: grid for grid in loaded.grids}, masks)
+
+
+def nearest(
+    location: Location,
+    items: Sequence[Item],
+    wanted: datetime,
+    *,
+    now: datetime,
+    channel: str = Channel.ONLINE,
+    count: int = 3,
+) -> list[datetime]:
+    """The `count` free starts closest in time to `wanted`, in time order (searches ±7 days)."""
+    day = location.local_date(wanted)
+    found = compute(
+        location,
+        items,
+        now=now,
+        channel=channel,
+        first=day - timedelta(days=7),
+        last=day + timedelta(days=7),
+    )
+    starts = [start for free_day in found.days() for start in found.starts(free_day)]
+    return sorted(sorted(starts, key=lambda start: abs(start - wanted))[:count])

@@ -1,0 +1,25 @@
+"""Fields citizens read in their language (django-modeltranslation adds name_de, name_en …)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Department, Document, Location, Service
+
+
+@register(Department)
+class DepartmentTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Location)
+class LocationTranslation(TranslationOptions):
+    fields = ("name", "directions")
+
+
+@register(Service)
+class ServiceTranslation(TranslationOptions):
+    fields = ("name", "description", "life_situation", "fee_note")
+
+
+@register(Document)
+class DocumentTranslation(TranslationOptions):
+    fields = ("name", "note")
