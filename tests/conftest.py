@@ -1,0 +1,41 @@
+"""Shared fixtures. Bigger fixture families live in tests/fixtures/ and are plugged in here."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests import factories
+
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser"]
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args) -> datetime:
+    """An aware Europe/Berlin instant, e.g. berlin(2026, 12, 7, 9, 30)."""
+    return datetime(*args, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def office(db):
+    """A Bürgerbüro with one clerk (Mon–Fri 08–12) skilled for Personalausweis and Anmeldung."""
+    where = factories.location(name="Bürgerbüro Mitte")
+    id_card = factories.service(
+        name="Personalausweis",
+        locations=[where],
+        documents=[("bisheriger Personalausweis", "per_unit"), ("Code Ihres digitalen Passbilds", "per_unit")],
+        fee="46.00",
+    )
+    registration = factories.service(
+        name="Anmeldung",
+        duration_minutes=15,
+        additional_minutes=5,
+        department=id_card.department,
+        locations=[where],
+        documents=[("bisheriger Personalausweis", "per_unit"), ("Wohnungsgeberbestätigung", "once")],
+        fee="0.00",
+    )
+    clerk = factories.staff(skills=[id_card, registration])
+    factories.roster(clerk, where)
+    return type("Office", (), {"location": where, "id_card": id_card, "registration": registration, "clerk": clerk})

@@ -1,0 +1,82 @@
+"""Small factories: each makes one valid row with sensible defaults; override what a test needs."""
+
+from datetime import date, time
+from decimal import Decimal
+from itertools import count
+
+from amtstermin.core.models import (
+    Department,
+    Document,
+    Location,
+    RosterBlock,
+    Service,
+    ServiceDocument,
+    StaffMember,
+)
+
+_serial = count(1)
+
+
+def department(**fields) -> Department:
+    n = next(_serial)
+    return Department.objects.create(**{"name": f"Department {n}", "slug": f"dept-{n}", **fields})
+
+
+def location(**fields) -> Location:
+    n = next(_serial)
+    defaults = {
+        "name": f"Bürgerbüro {n}",
+        "slug": f"loc-{n}",
+        "street": "Markt 1",
+        "postcode": "12345",
+        "city": "Musterstadt",
+        "federal_state": "NW",
+        "min_notice_minutes": 0,
+        "requires_email_confirmation": False,
+    }
+    return Location.objects.create(**{**defaults, **fields})
+
+
+def service(*, locations=(), documents=(), **fields) -> Service:
+    n = next(_serial)
+    if "department" not in fields:
+        fields["department"] = department()
+    defaults = {
+        "name": f"Service {n}",
+        "slug": f"service-{n}",
+        "duration_minutes": 15,
+        "additional_minutes": 10,
+        "max_quantity": 3,
+        "fee": Decimal("10.00"),
+    }
+    made = Service.objects.create(**{**defaults, **fields})
+    made.locations.set(locations)
+    for position, (name, rule) in enumerate(documents):
+        doc, _ = Document.objects.get_or_create(name=name)
+        ServiceDocument.objects.create(service=made, document=doc, rule=rule, position=position)
+    return made
+
+
+def staff(*, skills=(), department_=None, **fields) -> StaffMember:
+    n = next(_serial)
+    dept = department_ or (skills[0].department if skills else department())
+    member = StaffMember.objects.create(**{"name": f"Clerk {n}", "department": dept, **fields})
+    member.skills.set(skills)
+    return member
+
+
+def roster(member: StaffMember, where: Location, *, weekdays=range(5), start=time(8), end=time(12),
+           valid_from=date(2020, 1, 1), valid_until=None, online_bookable=True) -> list[RosterBlock]:
+    return [
+        RosterBlock.objects.create(
+            staff=member,
+            location=where,
+            weekday=weekday,
+            start_time=start,
+            end_time=end,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            online_bookable=online_bookable,
+        )
+        for weekday in weekdays
+    ]
