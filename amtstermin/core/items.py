@@ -36,9 +36,10 @@ def validate(items: Sequence[Item], location: Location) -> None:
         raise NoItems()
     seen: set[int] = set()
     offered = set(
-        Service.objects.bookable().offered_at(location).filter(
-            pk__in=[item.service.pk for item in items]
-        ).values_list("pk", flat=True)
+        Service.objects.bookable()
+        .offered_at(location)
+        .filter(pk__in=[item.service.pk for item in items])
+        .values_list("pk", flat=True)
     )
     for item in items:
         if item.service.pk not in offered or item.service.pk in seen:
@@ -82,5 +83,7 @@ def documents_to_bring(items: Sequence[Item]) -> list[DocumentToBring]:
         count = rule.count_for(quantities[rule.service_id])
         known = merged.get(rule.document_id)
         if known is None or count > known.count:
-            merged[rule.document_id] = DocumentToBring(rule.document.name, rule.document.note, count)
+            merged[rule.document_id] = DocumentToBring(
+                rule.document.name, rule.document.note, count
+            )
     return list(merged.values())

@@ -31,7 +31,14 @@ class Status(models.TextChoices):
 
 # Statuses whose time is taken. The PostgreSQL exclusion constraint uses the same set; a reserved
 # appointment holds its time exactly like a booked one until expire_holds() marks it expired.
-HOLDING = (Status.RESERVED, Status.BOOKED, Status.CHECKED_IN, Status.CALLED, Status.DONE, Status.NO_SHOW)
+HOLDING = (
+    Status.RESERVED,
+    Status.BOOKED,
+    Status.CHECKED_IN,
+    Status.CALLED,
+    Status.DONE,
+    Status.NO_SHOW,
+)
 CHANGEABLE = (Status.RESERVED, Status.BOOKED)
 
 
@@ -90,7 +97,9 @@ class Appointment(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_positive"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="appointment_positive"
+            ),
             models.UniqueConstraint(
                 fields=["location", "waiting_day", "waiting_number"],
                 name="appointment_waiting_number_unique",
@@ -120,7 +129,11 @@ class Appointment(models.Model):
         return self.status in CHANGEABLE and self.start > now and not self.is_stale_hold(now=now)
 
     def is_stale_hold(self, *, now: datetime) -> bool:
-        return self.status == Status.RESERVED and self.hold_expires_at is not None and self.hold_expires_at <= now
+        return (
+            self.status == Status.RESERVED
+            and self.hold_expires_at is not None
+            and self.hold_expires_at <= now
+        )
 
 
 class AppointmentItem(models.Model):
@@ -175,6 +188,9 @@ class AccessToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"{self.appointment.reference} token {self.digest[:8]}…"
+
 
 class WaitingNumberCounter(models.Model):
     """Last waiting number handed out per location and day (one atomic upsert per booking)."""
@@ -182,6 +198,9 @@ class WaitingNumberCounter(models.Model):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
 
     class Meta:
         constraints = [
@@ -197,3 +216,6 @@ class SentMessage(models.Model):
         Appointment, on_delete=models.SET_NULL, null=True, related_name="sent_messages"
     )
     sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.message_id

@@ -82,7 +82,8 @@ class RosterBlock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff} {self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        hours = f"{self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{self.staff} {self.get_weekday_display()} {hours}"
 
 
 class Absence(models.Model):
@@ -93,7 +94,10 @@ class Absence(models.Model):
         OTHER = "other", _("other")
 
     staff = models.ForeignKey(
-        StaffMember, on_delete=models.CASCADE, related_name="absences", verbose_name=_("staff member")
+        StaffMember,
+        on_delete=models.CASCADE,
+        related_name="absences",
+        verbose_name=_("staff member"),
     )
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))

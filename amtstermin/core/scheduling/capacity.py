@@ -95,7 +95,9 @@ def load(
     if online:
         rosters = rosters.filter(online_bookable=True)
     blocks = list(
-        rosters.values_list("staff_id", "weekday", "start_time", "end_time", "valid_from", "valid_until")
+        rosters.values_list(
+            "staff_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+        )
     )
     staff_ids = sorted({block[0] for block in blocks})
     if not staff_ids:
@@ -133,9 +135,9 @@ def load(
         mark(staff_id, begin, end)
 
     closed = list(
-        Closure.objects.filter(location=location, start__lt=range_end, end__gt=range_start).values_list(
-            "start", "end"
-        )
+        Closure.objects.filter(
+            location=location, start__lt=range_end, end__gt=range_start
+        ).values_list("start", "end")
     )
     for begin, end in closed:
         for staff_id in staff_ids:

@@ -76,7 +76,9 @@ def free_starts(
     return union & allowed
 
 
-def capacity_at(staff_days: Iterable[StaffDay], services: frozenset[int], length: int, start: int) -> int:
+def capacity_at(
+    staff_days: Iterable[StaffDay], services: frozenset[int], length: int, start: int
+) -> int:
     """How many qualified staff could take an appointment at `start`."""
     need = span(start, start + length)
     return sum(1 for day in qualified(staff_days, services) if day.free & need == need)
@@ -93,7 +95,9 @@ def free_run_around(mask: int, start: int, length: int) -> int:
     return high - low
 
 
-def pick(staff_days: Iterable[StaffDay], services: frozenset[int], start: int, length: int) -> int | None:
+def pick(
+    staff_days: Iterable[StaffDay], services: frozenset[int], start: int, length: int
+) -> int | None:
     """The staff member to book, or None if nobody qualified is free.
 
     The least versatile qualified person first (keeps generalists free for rare services), then

@@ -1,0 +1,363 @@
+"""Book, confirm, reschedule, cancel, no-show, expire holds: the only writers of appointments."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from . import numbers
+from .errors import (
+    HoldExpired,
+    InvalidContact,
+    InvalidStart,
+    NotChangeable,
+    OutsideHorizon,
+    SlotTaken,
+    TooShortNotice,
+)
+from .items import Item, service_ids, units_needed, validate
+from .models import (
+    AccessToken,
+    Appointment,
+    AppointmentEvent,
+    AppointmentItem,
+    Channel,
+    Location,
+    Status,
+)
+from .notifications.events import MailEvent
+from .scheduling import availability, capacity, engine
+from .tasks import send_appointment_mail
+
+# A lost race is retried with the winner's row visible; more than this many losses in a row
+# means the time really is gone.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str = ""
+    phone: str = ""
+    language: str = "de"
+
+
+@dataclass(frozen=True)
+class Booked:
+    appointment: Appointment
+    token: str  # the citizen's link key; only its digest is stored
+
+
+class _Taken(Exception):
+    """Inside the transaction: nobody qualified is free; becomes SlotTaken with alternatives."""
+
+
+def book(
+    *,
+    location: Location,
+    items: Sequence[Item],
+    start: datetime,
+    contact: Contact,
+    channel: str,
+    now: datetime,
+    idempotency_key: str | None = None,
+    require_confirmation: bool = False,
+) -> Booked:
+    """Book `items` at `start`. Raises a BookingError (SlotTaken with alternatives if taken).
+
+    Online bookings at a location that asks for it, or with `require_confirmation` (no proof of
+    work), are held as reserved until the emailed link is followed.
+    """
+    items = list(items)
+    validate(items, location)
+    contact = _clean_contact(contact, channel)
+    _check_start(location, start, channel=channel, now=now)
+    if idempotency_key:
+        earlier = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return Booked(earlier, issue_access_token(earlier, now=now))
+    reserve = channel == Channel.ONLINE and (
+        require_confirmation or location.requires_email_confirmation
+    )
+    for _attempt in range(ATTEMPTS):
+        try:
+            return _book_once(
+                location, items, start, contact, channel, now, idempotency_key, reserve
+            )
+        except _Taken:
+            break
+        except IntegrityError:
+            # PostgreSQL's exclusion constraint refused an overlap a concurrent booking committed
+            # first (or the same double click won): look again with its row visible.
+            if idempotency_key:
+                earlier = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+                if earlier is not None:
+                    return Booked(earlier, issue_access_token(earlier, now=now))
+    raise SlotTaken(availability.nearest(location, items, start, now=now, channel=channel))
+
+
+@transaction.atomic(durable=True)
+def _book_once(location, items, start, contact, channel, now, idempotency_key, reserve) -> Booked:
+    length = units_needed(items, location)
+    end = start + timedelta(minutes=length * location.slot_minutes)
+    _expire(Appointment.objects.filter(start__lt=end, end__gt=start), now=now)
+    staff_id = _free_staff(location, items, start, length, channel=channel, now=now)
+    if staff_id is None:
+        raise _Taken()
+    day = location.local_date(start)
+    appointment = Appointment.objects.create(
+        reference=_unused_reference(),
+        location=location,
+        staff_id=staff_id,
+        start=start,
+        end=end,
+        channel=channel,
+        status=Status.RESERVED if reserve else Status.BOOKED,
+        waiting_day=day,
+        waiting_number=numbers.next_waiting_number(location, day),
+        name=contact.name,
+        email=contact.email,
+        phone=contact.phone,
+        language=contact.language,
+        hold_expires_at=now + timedelta(minutes=location.hold_minutes) if reserve else None,
+        idempotency_key=idempotency_key or None,
+        created_at=now,
+    )
+    AppointmentItem.objects.bulk_create(
+        AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
+        for item in items
+    )
+    _record(
+        appointment,
+        AppointmentEvent.Kind.RESERVED if reserve else AppointmentEvent.Kind.BOOKED,
+        now,
+    )
+    location.bump_version()
+    token = issue_access_token(appointment, now=now)
+    _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED)
+    return Booked(appointment, token)
+
+
+def confirm(*, appointment: Appointment, now: datetime) -> Appointment:
+    """Turn a reserved hold into a booking (double opt-in). Raises HoldExpired or NotChangeable.
+
+    Confirming twice is harmless: a mail scanner or a double click must not produce an error.
+    """
+    with transaction.atomic(durable=True):
+        appointment = _locked(appointment)
+        if appointment.status == Status.BOOKED:
+            return appointment
+        if appointment.status == Status.EXPIRED or appointment.is_stale_hold(now=now):
+            raise HoldExpired()
+        if appointment.status != Status.RESERVED:
+            raise NotChangeable()
+        appointment.status = Status.BOOKED
+        appointment.hold_expires_at = None
+        appointment.save(update_fields=["status", "hold_expires_at"])
+        _record(appointment, AppointmentEvent.Kind.CONFIRMED, now)
+        _mail(appointment, MailEvent.BOOKED)
+    return appointment
+
+
+def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointment:
+    """Cancel an upcoming appointment; its time returns online after the re-release delay.
+
+    Raises NotChangeable once it has started or was checked in; cancelling twice is harmless.
+    """
+    with transaction.atomic(durable=True):
+        appointment = _locked(appointment)
+        if appointment.status == Status.CANCELLED:
+            return appointment
+        if not appointment.is_changeable(now=now):
+            raise NotChangeable()
+        location = appointment.location
+        appointment.status = Status.CANCELLED
+        appointment.cancelled_at = now
+        appointment.online_release_at = now + timedelta(minutes=location.rerelease_minutes)
+        appointment.hold_expires_at = None
+        appointment.save(
+            update_fields=["status", "cancelled_at", "online_release_at", "hold_expires_at"]
+        )
+        _record(appointment, AppointmentEvent.Kind.CANCELLED, now, channel=channel)
+        location.bump_version()
+        _mail(appointment, MailEvent.CANCELLED)
+    return appointment
+
+
+def reschedule(
+    *, appointment: Appointment, start: datetime, now: datetime, channel: str
+) -> Appointment:
+    """Move an appointment to `start` in one transaction: the old time is freed only if the new
+    one is taken. Raises NotChangeable, SlotTaken (with alternatives) or another BookingError."""
+    items = [Item(row.service, row.quantity) for row in appointment.items.select_related("service")]
+    location = appointment.location
+    _check_start(location, start, channel=channel, now=now)
+    for _attempt in range(ATTEMPTS):
+        try:
+            return _reschedule_once(appointment, items, start, now, channel)
+        except _Taken:
+            break
+        except IntegrityError:
+            continue
+    raise SlotTaken(availability.nearest(location, items, start, now=now, channel=channel))
+
+
+@transaction.atomic(durable=True)
+def _reschedule_once(appointment, items, start, now, channel) -> Appointment:
+    appointment = _locked(appointment)
+    if not appointment.is_changeable(now=now):
+        raise NotChangeable()
+    location = appointment.location
+    length = units_needed(items, location)
+    end = start + timedelta(minutes=length * location.slot_minutes)
+    _expire(
+        Appointment.objects.filter(start__lt=end, end__gt=start).exclude(pk=appointment.pk), now=now
+    )
+    staff_id = _free_staff(
+        location, items, start, length, channel=channel, now=now, exclude=appointment.pk
+    )
+    if staff_id is None:
+        raise _Taken()
+    old_start = appointment.start
+    day = location.local_date(start)
+    if day != appointment.waiting_day:
+        appointment.waiting_day = day
+        appointment.waiting_number = numbers.next_waiting_number(location, day)
+    appointment.staff_id = staff_id
+    appointment.start, appointment.end = start, end
+    appointment.sequence += 1
+    appointment.save(
+        update_fields=["staff", "start", "end", "waiting_day", "waiting_number", "sequence"]
+    )
+    _record(
+        appointment,
+        AppointmentEvent.Kind.RESCHEDULED,
+        now,
+        channel=channel,
+        detail={"from": old_start.isoformat(), "to": start.isoformat()},
+    )
+    location.bump_version()
+    _mail(appointment, MailEvent.RESCHEDULED)
+    return appointment
+
+
+def mark_no_show(
+    *, appointment: Appointment, now: datetime, channel: str = Channel.DESK
+) -> Appointment:
+    """Record that a booked citizen did not come. Raises NotChangeable before the start."""
+    with transaction.atomic(durable=True):
+        appointment = _locked(appointment)
+        if appointment.status != Status.BOOKED or appointment.start > now:
+            raise NotChangeable()
+        appointment.status = Status.NO_SHOW
+        appointment.save(update_fields=["status"])
+        _record(appointment, AppointmentEvent.Kind.NO_SHOW, now, channel=channel)
+    return appointment
+
+
+def expire_holds(*, now: datetime) -> int:
+    """Expire every unconfirmed hold whose lifetime has passed; returns how many."""
+    with transaction.atomic(durable=True):
+        return _expire(Appointment.objects.all(), now=now)
+
+
+def issue_access_token(appointment: Appointment, *, now: datetime) -> str:
+    """A new link key for the citizen; only its SHA-256 digest is stored."""
+    token = numbers.new_token()
+    AccessToken.objects.create(
+        appointment=appointment, digest=numbers.digest(token), created_at=now
+    )
+    return token
+
+
+def find_by_token(token: str) -> Appointment | None:
+    """The appointment a link key opens, or None (unknown keys reveal nothing)."""
+    if not token or len(token) > 100:
+        return None
+    found = (
+        AccessToken.objects.filter(digest=numbers.digest(token))
+        .select_related("appointment__location")
+        .first()
+    )
+    return found.appointment if found else None
+
+
+def _expire(candidates, *, now: datetime) -> int:
+    stale = list(
+        candidates.filter(status=Status.RESERVED, hold_expires_at__lte=now).select_for_update()
+    )
+    for appointment in stale:
+        appointment.status = Status.EXPIRED
+        appointment.save(update_fields=["status"])
+        _record(appointment, AppointmentEvent.Kind.EXPIRED, now, channel=appointment.channel)
+    for location_id in {appointment.location_id for appointment in stale}:
+        Location(pk=location_id).bump_version()
+    return len(stale)
+
+
+def _free_staff(location, items, start, length, *, channel, now, exclude=None) -> int | None:
+    day = location.local_date(start)
+    loaded = capacity.load(location, day, day, channel=channel, now=now, exclude=exclude)
+    grid = loaded.grids[0]
+    unit = int((start - grid.start).total_seconds()) // (location.slot_minutes * 60)
+    return engine.pick(loaded.staff_days[day], service_ids(items), unit, length)
+
+
+def _check_start(location: Location, start: datetime, *, channel: str, now: datetime) -> None:
+    if start.tzinfo is None:
+        raise InvalidStart()
+    day = location.local_date(start)
+    offset = start - location.local_day_start(day)
+    if offset.total_seconds() % (location.slot_minutes * 60) or start.second or start.microsecond:
+        raise InvalidStart()
+    bounds = availability.window(location, channel=channel, now=now)
+    if not bounds.first <= day <= bounds.last:
+        raise OutsideHorizon()
+    if start < bounds.earliest:
+        raise TooShortNotice()
+
+
+def _clean_contact(contact: Contact, channel: str) -> Contact:
+    name = " ".join(contact.name.split())
+    email = contact.email.strip()
+    phone = contact.phone.strip()
+    languages = {code for code, _label in settings.LANGUAGES}
+    if not name or len(name) > 120 or len(phone) > 40 or contact.language not in languages:
+        raise InvalidContact()
+    if email or channel == Channel.ONLINE:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidContact() from None
+    return Contact(name=name, email=email, phone=phone, language=contact.language)
+
+
+def _unused_reference() -> str:
+    while True:
+        reference = numbers.new_reference()
+        if not Appointment.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return Appointment.objects.select_for_update().select_related("location").get(pk=appointment.pk)
+
+
+def _record(appointment, kind, now, *, channel=None, detail=None) -> None:
+    AppointmentEvent.objects.create(
+        appointment=appointment,
+        kind=kind,
+        at=now,
+        channel=channel or appointment.channel,
+        detail=detail or {},
+    )
+
+
+def _mail(appointment: Appointment, event: MailEvent) -> None:
+    # Inside the caller's transaction: the task row is the outbox, committed with the change.
+    if appointment.email:
+        send_appointment_mail.enqueue(appointment_id=appointment.pk, event=event)
