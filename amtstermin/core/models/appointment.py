@@ -199,13 +199,13 @@ class WaitingNumberCounter(models.Model):
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 
-    def __str__(self) -> str:
-        return f"{self.day}: {self.last}"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["location", "day"], name="waiting_counter_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
 
 
 class SentMessage(models.Model):
