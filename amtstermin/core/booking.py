@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,6 +73,7 @@ def book(
     work), are held as reserved until the emailed link is followed.
     """
     items = list(items)
+    start, now = _utc(start), _utc(now)
     validate(items, location)
     contact = _clean_contact(contact, channel)
     _check_start(location, start, channel=channel, now=now)
@@ -168,6 +169,7 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
 
     Raises NotChangeable once it has started or was checked in; cancelling twice is harmless.
     """
+    now = _utc(now)
     with transaction.atomic(durable=True):
         appointment = _locked(appointment)
         if appointment.status == Status.CANCELLED:
@@ -195,6 +197,7 @@ def reschedule(
     one is taken. Raises NotChangeable, SlotTaken (with alternatives) or another BookingError."""
     items = [Item(row.service, row.quantity) for row in appointment.items.select_related("service")]
     location = appointment.location
+    start, now = _utc(start), _utc(now)
     _check_start(location, start, channel=channel, now=now)
     for _attempt in range(ATTEMPTS):
         try:
@@ -307,9 +310,14 @@ def _free_staff(location, items, start, length, *, channel, now, exclude=None) -
     return engine.pick(loaded.staff_days[day], service_ids(items), unit, length)
 
 
-def _check_start(location: Location, start: datetime, *, channel: str, now: datetime) -> None:
-    if start.tzinfo is None:
+def _utc(moment: datetime) -> datetime:
+    """Core arithmetic runs in UTC: aware datetimes sharing a zone add on the wall clock."""
+    if moment.tzinfo is None:
         raise InvalidStart()
+    return moment.astimezone(UTC)
+
+
+def _check_start(location: Location, start: datetime, *, channel: str, now: datetime) -> None:
     day = location.local_date(start)
     offset = start - location.local_day_start(day)
     if offset.total_seconds() % (location.slot_minutes * 60) or start.second or start.microsecond:

@@ -1,6 +1,6 @@
 """Departments, locations and their counters: a new one is data, never code."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -125,8 +125,12 @@ class Location(models.Model):
         return f"{self.street}, {self.postcode} {self.city}"
 
     def local_day_start(self, day: date) -> datetime:
-        """The aware instant of local midnight that starts `day` at this location."""
-        return datetime.combine(day, time(0), tzinfo=self.zone)
+        """The instant (in UTC) of local midnight that starts `day` at this location.
+
+        UTC because Python subtracts and adds aware datetimes that share a tzinfo on the wall
+        clock, which is wrong on DST days; in UTC every arithmetic step is real time.
+        """
+        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()

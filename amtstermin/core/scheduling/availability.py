@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ..items import Item, service_ids, units_needed
 from ..models import Channel, Location
@@ -22,7 +22,8 @@ def window(location: Location, *, channel: str, now: datetime) -> Window:
     """Online: after the minimum notice and within the horizon. Staff: from now on, same horizon."""
     notice = location.min_notice_minutes if channel == Channel.ONLINE else 0
     today = location.local_date(now)
-    return Window(today, location.last_bookable_day(today), now + timedelta(minutes=notice))
+    earliest = now.astimezone(UTC) + timedelta(minutes=notice)
+    return Window(today, location.last_bookable_day(today), earliest)
 
 
 @dataclass
@@ -96,6 +97,7 @@ def nearest(
     count: int = 3,
 ) -> list[datetime]:
     """The `count` free starts closest in time to `wanted`, in time order (searches ±7 days)."""
+    wanted = wanted.astimezone(UTC)
     day = location.local_date(wanted)
     found = compute(
         location,

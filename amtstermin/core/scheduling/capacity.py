@@ -28,7 +28,7 @@ from .engine import StaffDay, span
 
 @dataclass(frozen=True)
 class DayGrid:
-    """The unit grid of one local day: its first instant and how many units it has."""
+    """The unit grid of one local day: its first instant (UTC) and how many units it has."""
 
     day: date
     start: datetime
