@@ -5,4 +5,5 @@ from . import views
 app_name = "citizen"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("termin/", views.services, name="services"),
 ]

@@ -1,0 +1,148 @@
+"""The start page and the list of services, as a citizen reads them (German is the default)."""
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains, assertNotContains
+
+from amtstermin.core.models import Service
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request leaves its language active in this thread, and modeltranslation stores `name=`
+    # in the active language's column: without this, a test after a switch to English would
+    # create rows with empty German names.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+def test_citizen_sees_the_office_and_the_booking_button_on_the_start_page(client):
+    factories.location(name="Bürgerbüro Musterstadt", street="Marktplatz 1", phone="02151 86-0")
+
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(response, '<html lang="de" dir="ltr">', html=False)
+    assertContains(response, "<h1", count=1)
+    assertContains(response, "Bürgerbüro Musterstadt</h1>")
+    assertContains(response, "Marktplatz 1")
+    assertContains(response, 'href="tel:0215186-0"')
+    assertContains(
+        response,
+        f'<a class="kern-btn kern-btn--primary" href="{reverse("citizen:services")}">',
+    )
+    assertContains(response, "Online-Terminvergabe")
+    assertContains(response, "Zum Hauptinhalt springen")
+    assertContains(response, '<main id="main"')
+
+
+def test_citizen_sees_a_start_page_before_any_location_is_entered(client):
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(response, "Bürgerbüro Musterstadt</h1>")
+    assertContains(response, "Online-Terminvergabe")
+    assertNotContains(response, "Anschrift und Kontakt")
+
+
+def test_citizen_finds_no_dead_links_to_legal_pages_that_do_not_exist(client):
+    response = client.get(reverse("citizen:start"))
+
+    for text in ("Impressum", "Datenschutz", "Barrierefreiheit"):
+        assertContains(response, text)
+    assertNotContains(response, 'href="#"')
+
+
+def test_citizen_can_switch_the_language_without_javascript(client):
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(response, f'action="{reverse("set_language")}" method="post"')
+    assertContains(response, '<option value="en" lang="en">English</option>', html=True)
+
+    switched = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+
+    assertContains(switched, '<html lang="en" dir="ltr">', html=False)
+    assertContains(switched, "Online appointment booking")
+
+
+def test_citizen_reads_duration_fee_and_quantity_of_each_bookable_service(client):
+    registry = factories.department(name="Einwohnermeldewesen")
+    factories.service(
+        name="Personalausweis beantragen",
+        department=registry,
+        duration_minutes=15,
+        fee=Decimal("46.00"),
+        max_quantity=3,
+    )
+    factories.service(
+        name="Anmeldung einer Wohnung",
+        department=registry,
+        duration_minutes=20,
+        fee=Decimal("0.00"),
+        max_quantity=1,
+    )
+
+    response = client.get(reverse("citizen:services"))
+
+    assertContains(response, "<h1", count=1)
+    assertContains(response, "Mit Termin vor Ort")
+    assertContains(response, "Einwohnermeldewesen</h3>", count=1)
+    assertContains(response, "Personalausweis beantragen")
+    assertContains(response, "ca. 15 Min.")
+    assertContains(response, "46,00 €")
+    assertContains(response, "bis zu 3 pro Termin")
+    assertContains(response, "ca. 20 Min.")
+    assertContains(response, "gebührenfrei")
+    assertContains(response, "1 pro Termin")
+    assertNotContains(response, "Online erledigen – ohne Besuch")
+
+
+def test_citizen_finds_services_without_a_visit_apart_from_bookable_ones(client):
+    factories.service(name="Personalausweis beantragen")
+    factories.service(name="Melderegisterauskunft", mode=Service.Mode.ONLINE_REQUEST)
+    factories.service(
+        name="Kfz-Zulassung",
+        mode=Service.Mode.EXTERNAL_LINK,
+        external_url="https://kreis.example.org/kfz",
+    )
+
+    response = client.get(reverse("citizen:services"))
+
+    content = response.content.decode()
+    online_part = content.split("Online erledigen – ohne Besuch", 1)[1]
+    assert "Personalausweis beantragen" not in online_part
+    assert "Melderegisterauskunft" in online_part
+    assertContains(
+        response,
+        '<a class="kern-link" href="https://kreis.example.org/kfz" rel="external noopener">',
+    )
+    assertContains(response, "„Kfz-Zulassung“ auf der Website des Anbieters")
+    assertContains(response, "(externer Link)")
+
+
+def test_citizen_does_not_see_inactive_services(client):
+    factories.service(name="Alter Reisepass", active=False)
+
+    response = client.get(reverse("citizen:services"))
+
+    assertNotContains(response, "Alter Reisepass")
+    assertContains(response, "Derzeit können keine Dienstleistungen online gebucht werden.")
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_service_list_queries_do_not_grow_with_services(client, django_assert_num_queries, rows):
+    # Each factory service gets its own department, so an N+1 on departments would show.
+    for _ in range(rows):
+        factories.service()
+        factories.service(mode=Service.Mode.EXTERNAL_LINK, external_url="https://example.org/")
+
+    with django_assert_num_queries(2):  # bookable services, services without a visit
+        response = client.get(reverse("citizen:services"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="kern-card"') == 2 * rows
