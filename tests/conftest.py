@@ -1,15 +1,25 @@
 """Shared fixtures. Bigger fixture families live in tests/fixtures/ and are plugged in here."""
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 
 pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser"]
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Each test starts in German: a request activating English must not leak into the next."""
+    translation.activate("de")
+    yield
+    translation.deactivate()
 
 
 def berlin(*args) -> datetime:
@@ -24,8 +34,11 @@ def office(db):
     id_card = factories.service(
         name="Personalausweis",
         locations=[where],
-        documents=[("bisheriger Personalausweis", "per_unit"), ("Code Ihres digitalen Passbilds", "per_unit")],
-        fee="46.00",
+        documents=[
+            ("bisheriger Personalausweis", "per_unit"),
+            ("Code Ihres digitalen Passbilds", "per_unit"),
+        ],
+        fee=Decimal("46.00"),
     )
     registration = factories.service(
         name="Anmeldung",
@@ -33,9 +46,16 @@ def office(db):
         additional_minutes=5,
         department=id_card.department,
         locations=[where],
-        documents=[("bisheriger Personalausweis", "per_unit"), ("Wohnungsgeberbestätigung", "once")],
-        fee="0.00",
+        documents=[
+            ("bisheriger Personalausweis", "per_unit"),
+            ("Wohnungsgeberbestätigung", "once"),
+        ],
+        fee=Decimal("0.00"),
     )
     clerk = factories.staff(skills=[id_card, registration])
     factories.roster(clerk, where)
-    return type("Office", (), {"location": where, "id_card": id_card, "registration": registration, "clerk": clerk})
+    return type(
+        "Office",
+        (),
+        {"location": where, "id_card": id_card, "registration": registration, "clerk": clerk},
+    )

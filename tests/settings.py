@@ -1,6 +1,7 @@
 """Test settings: the real settings module, fed the environment a test run needs."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("SECURE_COOKIES", "0")
@@ -11,10 +12,10 @@ from amtstermin.settings import *  # noqa: E402, F403
 from amtstermin.settings import DATABASES, STORAGES  # noqa: E402
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so threads in concurrency tests share one database.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("TEST_SQLITE_NAME", "test-amtstermin.sqlite3")
-    }
+    # A file, not :memory:, so threads in concurrency tests share one database; one per test
+    # process, so two test runs on one machine never share (and break) each other's file.
+    default_name = os.path.join(tempfile.gettempdir(), f"amtstermin-test-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME", default_name)}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 # Tests never run collectstatic: {% static %} must not ask for a manifest entry, and WhiteNoise
 # must not warn (an error under filterwarnings) that STATIC_ROOT is missing; live_server serves
