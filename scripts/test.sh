@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Everything CI checks, from a fresh machine: install, lint, migrations, translations, and the
+# test suite twice, on SQLite (the embedded default) and on PostgreSQL (what larger installations
+# run, and the only database that enforces the no-overbooking constraint).
+#
+#   bash scripts/test.sh                      the whole run (what `make test` and CI do)
+#   bash scripts/test.sh -k booking -x        extra arguments go to both pytest runs
+#
+# Stops at the first failing step and names it. `make check` is the quick loop without installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step=""
+declare -A outcome=([SQLite]="not run" [PostgreSQL]="not run")
+begin() {
+  step=$1
+  printf '\n==> %s\n' "$step"
+}
+summary() {
+  local status=$?
+  printf '\n'
+  printf '%-11s %s\n' "SQLite:" "${outcome[SQLite]}" "PostgreSQL:" "${outcome[PostgreSQL]}"
+  if [ "$status" -ne 0 ]; then
+    printf '\nFAILED at step: %s (exit code %s)\n' "${step:-?}" "$status" >&2
+  fi
+}
+trap summary EXIT
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+
+begin "setup (virtualenv, packages, front-end files, translations)"
+bash scripts/setup.sh --dev
+export PATH="$PWD/.venv/bin:$PATH"
+# manage.py refuses to start without SECRET_KEY; these checks need one, never a real one.
+# (pytest takes its own from tests/settings.py.)
+export SECRET_KEY=${SECRET_KEY:-test-only-not-secret}
+# The checks and the first test run use SQLite, whatever database the caller's shell points at.
+unset DATABASE_URL
+
+# Browser tests drive Debian's Chromium through Playwright; Playwright's own browser download
+# is not reachable from CI.
+if [ ! -x /usr/bin/chromium ]; then
+  begin "install Debian's Chromium for the browser tests"
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
+postgres_url=postgres://postgres@127.0.0.1:5432/amtstermin
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  begin "start PostgreSQL"
+  "${sudo[@]}" pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 1
+  done
+  pg_isready -h 127.0.0.1 -p 5432
+fi
+
+begin "ruff format --check"
+ruff format --check .
+begin "ruff check"
+ruff check .
+begin "migrations match the models (makemigrations --check)"
+python manage.py makemigrations --check --dry-run
+begin "German translation complete (scripts/check_translations.py)"
+python scripts/check_translations.py
+
+# One pytest run per database, each leaving a summary line. Exit code 5 means pytest collected
+# no tests: a misspelt path or -k must not pass for a green run.
+color=no
+[ -t 1 ] && color=yes # pytest sees a pipe (tee), so tell it whether a person is watching
+run_pytest() {
+  local name=$1 database_url=$2 log status last
+  shift 2
+  begin "pytest on $name"
+  log=$(mktemp)
+  set +e
+  # tee keeps the output live and gives us pytest's last line for the summary.
+  env ${database_url:+DATABASE_URL="$database_url"} \
+    pytest -n 2 --color="$color" "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  last=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E ' in [0-9.]+s' | tail -n 1 |
+    sed -E 's/^[= ]+|[= ]+$//g')
+  rm -f "$log"
+  case $status in
+    0) outcome[$name]="passed: $last" ;;
+    5) outcome[$name]="FAILED: no tests collected (pytest exit code 5)" ;;
+    *) outcome[$name]="FAILED: ${last:-pytest exit code $status}" ;;
+  esac
+  return "$status"
+}
+
+run_pytest SQLite "" "$@"
+run_pytest PostgreSQL "$postgres_url" "$@"
