@@ -1,0 +1,221 @@
+"""Shared by the benchmarks: a throwaway database and the issue's reference scenario.
+
+Each benchmark takes DATABASE_URL (PostgreSQL) or, without it, uses a temporary SQLite file. It
+never touches the data behind DATABASE_URL: Django's test-database machinery creates a fresh
+`test_<name>` database and drops it at the end.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time as clock
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amtstermin.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
+_tmp = tempfile.mkdtemp(prefix="amtstermin-bench-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+# The scenario's week starts on this Monday; "now" is 07:00 that morning.
+FIRST_MONDAY = date(2027, 1, 11)
+NOW = datetime(2027, 1, 11, 6, 0, tzinfo=UTC)  # 07:00 in Berlin (CET)
+WEEKS = 6
+SERVICES = [  # name, minutes, how many of the 20 staff are skilled (besides the core two)
+    ("Personalausweis", 20, 20),
+    ("Anmeldung", 15, 20),
+    ("Reisepass", 20, 14),
+    ("Abmeldung", 10, 12),
+    ("Meldebescheinigung", 10, 10),
+    ("Führungszeugnis", 15, 8),
+    ("Beglaubigung", 10, 6),
+    ("Übermittlungssperre", 30, 4),
+]
+AFTERNOONS = [(0, time(14), time(16)), (1, time(14), time(18)), (3, time(14), time(17))]
+
+
+def db_label() -> str:
+    return "postgresql" if connection.vendor == "postgresql" else "sqlite"
+
+
+@contextmanager
+def throwaway_database():
+    """Create and migrate a fresh database; drop it afterwards."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        settings_dict["TEST"]["NAME"] = settings_dict["NAME"]
+    old_name = settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def build_scenario(*, fill: float = 0.6, seed: int = 2026):
+    """20 clerks, the issue's rosters, four on a week's leave; bookings until `fill` is taken.
+
+    Returns (location, [Personalausweis, Anmeldung], booked_count). Bookings are inserted in bulk
+    (the benchmark measures reading them), placed at random from a fixed seed without overlaps.
+    """
+    from amtstermin.core.models import (
+        Absence,
+        Appointment,
+        Channel,
+        Department,
+        Location,
+        RosterBlock,
+        Service,
+        StaffMember,
+        Status,
+    )
+
+    rng = random.Random(seed)
+    department = Department.objects.create(name="Einwohnermeldewesen", slug="emw")
+    location = Location.objects.create(
+        name="Bürgerbüro",
+        slug="bb",
+        street="Markt 1",
+        postcode="59302",
+        city="Musterstadt",
+        federal_state="NW",
+        min_notice_minutes=0,
+    )
+    services = []
+    for position, (name, minutes, _skilled) in enumerate(SERVICES):
+        service = Service.objects.create(
+            department=department,
+            name=name,
+            slug=f"s{position}",
+            duration_minutes=minutes,
+            additional_minutes=10,
+            max_quantity=4,
+            fee=Decimal("10.00"),
+            position=position,
+        )
+        service.locations.add(location)
+        services.append(service)
+    staff = []
+    for number in range(20):
+        member = StaffMember.objects.create(name=f"Clerk {number:02d}", department=department)
+        member.skills.set(
+            [
+                service
+                for service, (_n, _m, skilled) in zip(services, SERVICES, strict=True)
+                if number < skilled
+            ]
+        )
+        staff.append(member)
+    blocks = []
+    for number, member in enumerate(staff):
+        for weekday in range(5):
+            blocks.append((member, weekday, time(8), time(12)))
+        for weekday, start, end in rng.sample(AFTERNOONS, 1 + number % 3):
+            blocks.append((member, weekday, start, end))
+    RosterBlock.objects.bulk_create(
+        RosterBlock(
+            staff=member,
+            location=location,
+            weekday=weekday,
+            start_time=start,
+            end_time=end,
+            valid_from=FIRST_MONDAY,
+        )
+        for member, weekday, start, end in blocks
+    )
+    for member in rng.sample(staff, 4):
+        week = FIRST_MONDAY + timedelta(weeks=rng.randrange(WEEKS))
+        Absence.objects.create(
+            staff=member,
+            start=location.local_day_start(week),
+            end=location.local_day_start(week + timedelta(days=7)),
+        )
+
+    # Free minutes per (staff, day) as sorted lists of [start, end) in UTC; fill at random.
+    absent = {
+        (a.staff_id, day)
+        for a in Absence.objects.all()
+        for day in (a.start.date() + timedelta(days=k) for k in range(8))
+    }
+    holidays = location.holidays_between(FIRST_MONDAY, FIRST_MONDAY + timedelta(weeks=WEEKS))
+    shifts = []
+    for offset in range(WEEKS * 7):
+        day = FIRST_MONDAY + timedelta(days=offset)
+        if day in holidays:
+            continue
+        for member, weekday, start, end in blocks:
+            if weekday == day.weekday() and (member.pk, day) not in absent:
+                begin = datetime.combine(day, start, tzinfo=location.zone).astimezone(UTC)
+                finish = datetime.combine(day, end, tzinfo=location.zone).astimezone(UTC)
+                shifts.append((member, begin, finish))
+    rostered = sum((end - start).total_seconds() for _m, start, end in shifts)
+    taken: dict[int, list[tuple[datetime, datetime]]] = {}
+    appointments = []
+    used = 0.0
+    skills = {member.pk: set(member.skills.values_list("pk", flat=True)) for member in staff}
+    while used < fill * rostered:
+        member, shift_start, shift_end = rng.choice(shifts)
+        service = rng.choice([s for s in services if s.pk in skills[member.pk]])
+        quantity = 1 if rng.random() < 0.85 else 2
+        minutes = service.minutes_for(quantity)
+        slots = int((shift_end - shift_start).total_seconds() // 300) - minutes // 5
+        if slots < 0:
+            continue
+        start = shift_start + timedelta(minutes=5 * rng.randint(0, slots))
+        end = start + timedelta(minutes=-(-minutes // 5) * 5)
+        mine = taken.setdefault(member.pk, [])
+        if any(s < end and start < e for s, e in mine):
+            continue
+        mine.append((start, end))
+        used += (end - start).total_seconds()
+        appointments.append(
+            Appointment(
+                reference=f"B{len(appointments):09d}",
+                location=location,
+                staff=member,
+                start=start,
+                end=end,
+                channel=Channel.ONLINE,
+                status=Status.BOOKED,
+                waiting_day=start.date(),
+                waiting_number=f"A-{len(appointments):05d}",
+                name="Bench",
+                created_at=NOW,
+            )
+        )
+    Appointment.objects.bulk_create(appointments, batch_size=1000)
+    return location, services[:2], len(appointments), used / rostered
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def timed(function, repeat: int) -> list[float]:
+    """Milliseconds per call over `repeat` calls, after two warm-up calls."""
+    function()
+    function()
+    samples = []
+    for _ in range(repeat):
+        started = clock.perf_counter()
+        function()
+        samples.append((clock.perf_counter() - started) * 1000)
+    return samples
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
