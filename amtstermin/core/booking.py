@@ -111,7 +111,9 @@ def _book_once(location, items, start, contact, channel, now, idempotency_key, r
         raise _Taken()
     day = location.local_date(start)
     appointment = Appointment.objects.create(
-        reference=_unused_reference(),
+        # 40 random bits: a collision is so rare that the unique constraint and the retry of
+        # the whole booking (IntegrityError) handle it without a query per booking.
+        reference=numbers.new_reference(),
         location=location,
         staff_id=staff_id,
         start=start,
@@ -137,9 +139,10 @@ def _book_once(location, items, start, contact, channel, now, idempotency_key, r
         AppointmentEvent.Kind.RESERVED if reserve else AppointmentEvent.Kind.BOOKED,
         now,
     )
-    location.bump_version()
     token = issue_access_token(appointment, now=now)
     _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED)
+    # Last, so the location row every booking updates is locked only until the commit.
+    location.bump_version()
     return Booked(appointment, token)
 
 
@@ -185,8 +188,8 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
             update_fields=["status", "cancelled_at", "online_release_at", "hold_expires_at"]
         )
         _record(appointment, AppointmentEvent.Kind.CANCELLED, now, channel=channel)
-        location.bump_version()
         _mail(appointment, MailEvent.CANCELLED)
+        location.bump_version()  # last: see _book_once
     return appointment
 
 
@@ -243,8 +246,8 @@ def _reschedule_once(appointment, items, start, now, channel) -> Appointment:
         channel=channel,
         detail={"from": old_start.isoformat(), "to": start.isoformat()},
     )
-    location.bump_version()
     _mail(appointment, MailEvent.RESCHEDULED)
+    location.bump_version()  # last: see _book_once
     return appointment
 
 
@@ -342,13 +345,6 @@ def _clean_contact(contact: Contact, channel: str) -> Contact:
         except ValidationError:
             raise InvalidContact() from None
     return Contact(name=name, email=email, phone=phone, language=contact.language)
-
-
-def _unused_reference() -> str:
-    while True:
-        reference = numbers.new_reference()
-        if not Appointment.objects.filter(reference=reference).exists():
-            return reference
 
 
 def _locked(appointment: Appointment) -> Appointment:

@@ -1,0 +1,179 @@
+"""Throughput of core book() under 8 threads, against raw inserts guarded the same way.
+
+8 threads book distinct free starts of the reference scenario through booking.book() (outbox
+task row included) for ~10 s; then, in the same run, 8 threads insert rows with raw SQL into a
+table carrying the same exclusion constraint (PostgreSQL) for ~10 s. Finally every holding
+appointment is checked against every other of the same clerk.
+Last line: bookings_per_s=<x> raw_inserts_per_s=<y> overbooked=<n>
+"""
+
+import os
+import random
+import threading
+import time as clock
+from collections import Counter, deque
+from datetime import timedelta
+
+os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+
+from support import NOW, build_scenario, db_label, throwaway_database  # noqa: E402
+
+THREADS = 8
+SECONDS = 10.0
+
+
+def free_starts(location, items):
+    """Every start on the service's own grid, as often as clerks could take it, shuffled."""
+    from amtstermin.core.items import service_ids, units_needed
+    from amtstermin.core.scheduling import availability, capacity, engine
+
+    found = availability.compute(location, items, now=NOW)
+    length = units_needed(items, location)
+    loaded = capacity.load(location, found.days()[0], found.days()[-1], channel="online", now=NOW)
+    pool = []
+    for day in found.days():
+        grid = loaded.grid(day)
+        for unit in engine.bits(found.masks[day]):
+            if unit % length == 0:  # distinct starts: neighbours never overlap
+                seats = engine.capacity_at(loaded.staff_days[day], service_ids(items), length, unit)
+                pool += [grid.instant(unit, location.slot_minutes)] * seats
+    random.Random(7).shuffle(pool)
+    return deque(pool)
+
+
+def run_threads(work) -> tuple[Counter, float]:
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+    deadline = []
+
+    def worker(number):
+        barrier.wait()
+        if number == 0:
+            deadline.append(clock.perf_counter() + SECONDS)
+        while not deadline:
+            pass
+        local = Counter(work(number, deadline[0]))
+        with lock:
+            outcomes.update(local)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    started = clock.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes, clock.perf_counter() - started
+
+
+def main() -> None:
+    from django.db import connection, connections
+
+    from amtstermin.core import booking
+    from amtstermin.core.errors import SlotTaken
+    from amtstermin.core.items import Item
+    from amtstermin.core.models import Appointment, Channel
+
+    with throwaway_database():
+        location, (id_card, _registration), _booked, _fill = build_scenario(fill=0.0)
+        items = [Item(id_card)]
+        pool = free_starts(location, items)
+        print(f"{len(pool)} free seats of 20 minutes in the horizon, db={db_label()}")
+
+        def book_some(number, deadline):
+            try:
+                while clock.perf_counter() < deadline:
+                    try:
+                        start = pool.popleft()
+                    except IndexError:
+                        return
+                    contact = booking.Contact(name=f"Bench {number}", email="b@example.org")
+                    try:
+                        booking.book(
+                            location=location,
+                            items=items,
+                            start=start,
+                            contact=contact,
+                            channel=Channel.ONLINE,
+                            now=NOW,
+                        )
+                        yield "booked"
+                    except SlotTaken:
+                        yield "taken"
+            finally:
+                connections.close_all()
+
+        outcomes, elapsed = run_threads(lambda n, d: list(book_some(n, d)))
+        bookings_per_s = outcomes["booked"] / elapsed
+        print(
+            f"core book(): {outcomes['booked']} booked, {outcomes['taken']} taken in {elapsed:.1f} s"
+        )
+
+        raw_per_s = raw_inserts(connection)
+        overbooked = count_overbooked(connection)
+        print(f"appointments stored: {Appointment.objects.count()}")
+        print(
+            f"bookings_per_s={bookings_per_s:.0f} raw_inserts_per_s={raw_per_s:.0f} "
+            f"overbooked={overbooked}"
+        )
+
+
+def raw_inserts(connection) -> float:
+    """Rows per second that plain SQL inserts manage into an equally guarded table."""
+    from django.db import connections
+
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                "CREATE TABLE bench_raw (staff_id int, during tstzrange, "
+                "EXCLUDE USING gist (staff_id WITH =, during WITH &&))"
+            )
+        else:
+            cursor.execute("CREATE TABLE bench_raw (staff_id int, start text, finish text)")
+
+    def insert_some(number, deadline):
+        from django.db import connection as own
+        from django.db import transaction
+
+        moment = NOW
+        done = 0
+        try:
+            while clock.perf_counter() < deadline:
+                finish = moment + timedelta(minutes=20)
+                with transaction.atomic(), own.cursor() as cursor:
+                    if postgres:
+                        cursor.execute(
+                            "INSERT INTO bench_raw VALUES (%s, tstzrange(%s, %s, '[)'))",
+                            [number, moment, finish],
+                        )
+                    else:
+                        cursor.execute(
+                            "INSERT INTO bench_raw VALUES (%s, %s, %s)", [number, moment, finish]
+                        )
+                moment, done = finish, done + 1
+            return ["inserted"] * done
+        finally:
+            connections.close_all()
+
+    outcomes, elapsed = run_threads(insert_some)
+    print(f"raw inserts: {outcomes['inserted']} in {elapsed:.1f} s")
+    return outcomes["inserted"] / elapsed
+
+
+def count_overbooked(connection) -> int:
+    """Pairs of holding appointments of one clerk whose times overlap."""
+    from amtstermin.core.models import HOLDING
+
+    statuses = ",".join(f"'{status}'" for status in HOLDING)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM core_appointment a JOIN core_appointment b "
+            'ON a.staff_id = b.staff_id AND a.id < b.id AND a.start < b."end" AND b.start < a."end" '
+            f"WHERE a.status IN ({statuses}) AND b.status IN ({statuses})"
+        )
+        return cursor.fetchone()[0]
+
+
+if __name__ == "__main__":
+    main()
