@@ -39,7 +39,9 @@ def main() -> None:
                 ",".join(["%s"] * len(staff_ids)), ",".join(["%s"] * len(statuses))
             )
         )
-        as_numbers = f"SELECT staff_id, {epoch.format('start')}, {epoch.format(chr(34) + 'end' + chr(34))} {where}"
+        end_column = '"end"'
+        columns = f"staff_id, {epoch.format('start')}, {epoch.format(end_column)}"
+        as_numbers = f"SELECT {columns} {where}"
         as_datetimes = f'SELECT staff_id, start, "end" {where}'
         params = [*staff_ids, last, first, *statuses]
 

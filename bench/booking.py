@@ -105,9 +105,8 @@ def main() -> None:
 
         outcomes, elapsed = run_threads(lambda n, d: list(book_some(n, d)))
         bookings_per_s = outcomes["booked"] / elapsed
-        print(
-            f"core book(): {outcomes['booked']} booked, {outcomes['taken']} taken in {elapsed:.1f} s"
-        )
+        booked, taken = outcomes["booked"], outcomes["taken"]
+        print(f"core book(): {booked} booked, {taken} taken in {elapsed:.1f} s")
 
         raw_per_s = raw_inserts(connection)
         overbooked = count_overbooked(connection)
@@ -169,7 +168,8 @@ def count_overbooked(connection) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM core_appointment a JOIN core_appointment b "
-            'ON a.staff_id = b.staff_id AND a.id < b.id AND a.start < b."end" AND b.start < a."end" '
+            "ON a.staff_id = b.staff_id AND a.id < b.id "
+            'AND a.start < b."end" AND b.start < a."end" '
             f"WHERE a.status IN ({statuses}) AND b.status IN ({statuses})"
         )
         return cursor.fetchone()[0]

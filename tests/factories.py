@@ -65,8 +65,17 @@ def staff(*, skills=(), department_=None, **fields) -> StaffMember:
     return member
 
 
-def roster(member: StaffMember, where: Location, *, weekdays=range(5), start=time(8), end=time(12),
-           valid_from=date(2020, 1, 1), valid_until=None, online_bookable=True) -> list[RosterBlock]:
+def roster(
+    member: StaffMember,
+    where: Location,
+    *,
+    weekdays=range(5),
+    start=time(8),
+    end=time(12),
+    valid_from=date(2020, 1, 1),
+    valid_until=None,
+    online_bookable=True,
+) -> list[RosterBlock]:
     return [
         RosterBlock.objects.create(
             staff=member,
