@@ -8,7 +8,7 @@ Last line: availability_p95_ms=<x> bare_fetch_p95_ms=<y> ratio=<x/y> db=<sqlite|
 
 from datetime import timedelta
 
-from support import NOW, build_scenario, db_label, median, percentile, throwaway_database, timed
+from _support import NOW, build_scenario, db_label, median, percentile, throwaway_database, timed
 
 REPEAT = 60
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 
-from support import NOW, build_scenario, db_label, throwaway_database  # noqa: E402
+from _support import NOW, build_scenario, db_label, throwaway_database  # noqa: E402
 
 THREADS = 8
 SECONDS = 10.0

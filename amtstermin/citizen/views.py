@@ -19,11 +19,7 @@ def services(request: HttpRequest) -> HttpResponse:
     # select_related: one query per list, however many services and departments (no N+1).
     bookable = Service.objects.bookable().select_related("department").order_by(*BY_DEPARTMENT)
     without_visit = (
-        Service.objects.filter(
-            active=True, mode__in=[Service.Mode.ONLINE_REQUEST, Service.Mode.EXTERNAL_LINK]
-        )
-        .select_related("department")
-        .order_by(*BY_DEPARTMENT)
+        Service.objects.without_visit().select_related("department").order_by(*BY_DEPARTMENT)
     )
     return render(
         request,

@@ -13,6 +13,12 @@ class ServiceQuerySet(models.QuerySet):
     def bookable(self) -> "ServiceQuerySet":
         return self.filter(active=True, mode=Service.Mode.APPOINTMENT)
 
+    def without_visit(self) -> "ServiceQuerySet":
+        """Done online or elsewhere: listed, linked to, never booked here."""
+        return self.filter(
+            active=True, mode__in=[Service.Mode.ONLINE_REQUEST, Service.Mode.EXTERNAL_LINK]
+        )
+
     def offered_at(self, location: Location) -> "ServiceQuerySet":
         return self.filter(locations=location)
 
