@@ -1,0 +1,216 @@
+"""The outbox: a booking and its mail commit together, and the mail reaches the SMTP server once.
+
+These tests use the database task backend and run the real worker (`db_worker --batch`) against
+a real SMTP server on loopback.
+"""
+
+import logging
+import signal
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks.signals import task_enqueued
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from amtstermin.core import booking
+from amtstermin.core.items import Item
+from amtstermin.core.models import AccessToken, Appointment, Channel, SentMessage
+from amtstermin.core.notifications.events import MailEvent
+from amtstermin.core.tasks import MAIL_ATTEMPTS, mail_retry_delay, send_appointment_mail
+from tests.conftest import berlin
+from tests.fixtures.smtp import free_port
+
+NOW = berlin(2026, 12, 1, 8, 0)
+READY, SUCCESSFUL, FAILED = "READY", "SUCCESSFUL", "FAILED"
+
+
+@pytest.fixture
+def db_tasks(settings):
+    """Tasks go to the database table, as in production, until a worker runs them."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    # django_tasks caches backends; its setting_changed receiver drops the cache.
+    assert isinstance(task_backends["default"], DatabaseBackend)
+
+
+def book(office):
+    return booking.book(
+        location=office.location,
+        items=[Item(office.id_card, 2), Item(office.registration, 1)],
+        start=berlin(2026, 12, 7, 9, 30),
+        contact=booking.Contact(name="Erika Mustermann", email="erika@example.org"),
+        channel=Channel.ONLINE,
+        now=NOW,
+    )
+
+
+def run_worker() -> None:
+    """Run every task that is due, then stop, as `manage.py db_worker --batch` does."""
+    # The worker installs signal handlers for a graceful shutdown and sets its loggers' levels;
+    # both outlive the command, so put back what the rest of the test run expects.
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = {number: signal.getsignal(number) for number in signals}
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    levels = {logger: logger.level for logger in loggers}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        for logger, level in levels.items():
+            logger.setLevel(level)
+
+
+def statuses() -> list[str]:
+    return sorted(DBTaskResult.objects.values_list("status", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_booking_that_rolls_back_sends_nothing_and_leaves_no_task(office, db_tasks, smtp_server):
+    def crash_after_enqueue(sender, **kwargs):
+        raise RuntimeError("the booking transaction fails after the mail was enqueued")
+
+    task_enqueued.connect(crash_after_enqueue)
+    try:
+        with pytest.raises(RuntimeError):
+            book(office)
+    finally:
+        task_enqueued.disconnect(crash_after_enqueue)
+
+    assert not Appointment.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    run_worker()
+    assert smtp_server.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_booking_is_mailed_exactly_once_by_the_worker(office, db_tasks, smtp_server):
+    appointment = book(office).appointment
+
+    assert smtp_server.messages == []  # no worker ran yet: the task row waits
+    [queued] = DBTaskResult.objects.all()
+    assert queued.status == READY
+    assert queued.args_kwargs["kwargs"] == {
+        "appointment_id": appointment.pk,
+        "event": MailEvent.BOOKED,
+    }
+
+    run_worker()
+
+    [mail] = smtp_server.messages
+    assert mail["To"] == "erika@example.org"
+    assert mail["Message-ID"] == f"<{appointment.reference}.booked.0@127.0.0.1>"
+    assert smtp_server.recipients == [["erika@example.org"]]
+    assert statuses() == [SUCCESSFUL]
+
+    run_worker()
+
+    assert len(smtp_server.messages) == 1
+    assert SentMessage.objects.get().message_id == mail["Message-ID"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_waits_while_smtp_server_is_down_and_arrives_once_when_it_is_back(
+    office, db_tasks, smtp_server, settings, caplog
+):
+    settings.EMAIL_PORT = free_port()  # nothing listens there: connection refused
+    appointment = book(office).appointment
+    before = timezone.now()
+
+    run_worker()
+
+    assert smtp_server.messages == []
+    retry = DBTaskResult.objects.get(status=READY)
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert before + timedelta(minutes=1) <= retry.run_after
+    assert retry.run_after <= timezone.now() + timedelta(minutes=1)
+    assert statuses() == [READY, SUCCESSFUL]  # the first attempt handed over to the second
+    assert not SentMessage.objects.exists()
+    assert AccessToken.objects.filter(appointment=appointment).count() == 1  # booking's only
+    assert "attempt 1 of 12" in caplog.text
+
+    run_worker()  # before its time: the retry waits
+
+    assert smtp_server.messages == []
+    assert DBTaskResult.objects.filter(status=READY).count() == 1
+
+    settings.EMAIL_PORT = smtp_server.port  # the server is back …
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # … and time passed
+    run_worker()
+    run_worker()
+
+    [mail] = smtp_server.messages
+    assert mail["Message-ID"] == f"<{appointment.reference}.booked.0@127.0.0.1>"
+    assert statuses() == [SUCCESSFUL, SUCCESSFUL]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_task_fails_visibly_after_the_last_attempt(office, db_tasks, smtp_server, settings):
+    appointment = book(office).appointment
+    DBTaskResult.objects.all().delete()
+    settings.EMAIL_PORT = free_port()
+
+    send_appointment_mail.enqueue(
+        appointment_id=appointment.pk, event=MailEvent.BOOKED, attempt=MAIL_ATTEMPTS
+    )
+    run_worker()
+
+    [failed] = DBTaskResult.objects.all()
+    assert failed.status == FAILED
+    assert failed.exception_class_path == "builtins.ConnectionRefusedError"
+    assert smtp_server.messages == []
+
+
+def test_retry_delay_doubles_from_a_minute_up_to_an_hour():
+    minutes = [mail_retry_delay(n) / timedelta(minutes=1) for n in range(1, MAIL_ATTEMPTS)]
+
+    assert minutes == [1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60]
+
+
+@pytest.mark.django_db
+def test_mail_already_sent_is_not_sent_again(office, smtp_server):
+    appointment = book(office).appointment  # the immediate backend sends while booking
+    tokens = AccessToken.objects.count()
+
+    send_appointment_mail.enqueue(appointment_id=appointment.pk, event=MailEvent.BOOKED)
+
+    assert len(smtp_server.messages) == 1
+    assert SentMessage.objects.count() == 1
+    assert AccessToken.objects.count() == tokens  # no link key minted for a mail not sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_recorded_as_sent_is_skipped_by_the_worker(office, db_tasks, smtp_server):
+    appointment = book(office).appointment
+    SentMessage.objects.create(
+        message_id=f"<{appointment.reference}.booked.0@127.0.0.1>",
+        appointment=appointment,
+        sent_at=timezone.now(),
+    )
+
+    run_worker()
+
+    assert smtp_server.messages == []
+    assert statuses() == [SUCCESSFUL]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_booked_mail_held_up_until_after_cancellation_is_dropped(
+    office, db_tasks, smtp_server, settings
+):
+    settings.EMAIL_PORT = free_port()
+    appointment = book(office).appointment
+    run_worker()  # fails; the retry waits
+    booking.cancel(appointment=appointment, now=NOW, channel=Channel.ONLINE)
+
+    settings.EMAIL_PORT = smtp_server.port
+    DBTaskResult.objects.filter(status=READY).update(run_after=timezone.now())
+    run_worker()
+
+    [mail] = smtp_server.messages
+    assert mail["Message-ID"] == f"<{appointment.reference}.cancelled.0@127.0.0.1>"
