@@ -36,10 +36,11 @@ def send_appointment_mail(*, appointment_id: int, event: str, attempt: int = 1) 
     try:
         mail.deliver(appointment_id=appointment_id, event=MailEvent(event), now=timezone.now())
     except OSError as error:  # smtplib.SMTPException is an OSError, as are refused connections
+        # A backend that cannot defer (the immediate one in tests) has no later to retry at.
         backend = send_appointment_mail.get_backend()
         if attempt >= MAIL_ATTEMPTS or not backend.supports_defer:
             logger.error(
-                "Mail %s for appointment %s failed for good (attempt %s of %s): %r",
+                "Mail %s for appointment %s failed for good (attempt %s of %s): %s",
                 event,
                 appointment_id,
                 attempt,
@@ -49,7 +50,7 @@ def send_appointment_mail(*, appointment_id: int, event: str, attempt: int = 1) 
             raise
         run_after = timezone.now() + mail_retry_delay(attempt)
         logger.warning(
-            "Mail %s for appointment %s failed (attempt %s of %s), retrying at %s: %r",
+            "Mail %s for appointment %s failed (attempt %s of %s), retrying at %s: %s",
             event,
             appointment_id,
             attempt,
