@@ -1,0 +1,323 @@
+"""Django admin: where a town's IT sets up departments, locations, services, staff and rosters.
+
+A convenience for IT staff, not the back office. Appointments are read-only here: they are
+written only by the booking core (amtstermin/core/booking.py), never through a form.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, F
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from . import numbers
+from .models import (
+    Absence,
+    Appointment,
+    AppointmentEvent,
+    AppointmentItem,
+    Closure,
+    Counter,
+    Department,
+    Document,
+    Location,
+    RosterBlock,
+    Service,
+    ServiceDocument,
+    StaffMember,
+)
+
+
+def calendars_changed() -> None:
+    """Invalidate every cached calendar (one small UPDATE; a town has few locations)."""
+    Location.objects.update(version=F("version") + 1)
+
+
+class ChangesCapacity(admin.ModelAdmin):
+    """Edits of this model change free times: bump the calendar versions in the same transaction.
+
+    The admin wraps each save and delete in a transaction; save_related runs after save_model
+    and the inlines, so one bump covers the whole form.
+    """
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        calendars_changed()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        calendars_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        calendars_changed()
+
+
+@admin.register(Department)
+class DepartmentAdmin(TranslationAdmin):
+    list_display = ("name", "slug", "position")
+    search_fields = ("name_de", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("position", "name")
+
+
+class CounterInline(admin.TabularInline):
+    model = Counter
+    extra = 0
+
+
+@admin.register(Location)
+class LocationAdmin(ChangesCapacity, TranslationAdmin):
+    list_display = ("name", "city", "federal_state", "slot_minutes", "requires_email_confirmation")
+    list_filter = ("federal_state", "requires_email_confirmation")
+    search_fields = ("name_de", "name_en", "street", "postcode", "city")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+    inlines = [CounterInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "street", "postcode", "city", "directions")}),
+        (_("Contact"), {"fields": ("email", "phone")}),
+        (
+            _("Booking rules"),
+            {
+                "fields": (
+                    "time_zone",
+                    "federal_state",
+                    "slot_minutes",
+                    "horizon_days",
+                    "min_notice_minutes",
+                    "requires_email_confirmation",
+                    "hold_minutes",
+                    "rerelease_minutes",
+                )
+            },
+        ),
+        (_("Waiting area"), {"fields": ("waiting_prefix",)}),
+    )
+
+
+class ServiceDocumentInline(admin.TabularInline):
+    model = ServiceDocument
+    extra = 0
+    autocomplete_fields = ("document",)
+    fields = ("document", "rule", "position")
+
+
+@admin.register(Service)
+class ServiceAdmin(ChangesCapacity, TranslationAdmin):
+    list_display = (
+        "name",
+        "department",
+        "mode",
+        "duration_minutes",
+        "additional_minutes",
+        "max_quantity",
+        "fee",
+        "active",
+    )
+    list_filter = ("active", "mode", "department", "locations")
+    list_select_related = ("department",)
+    search_fields = ("name_de", "name_en", "slug", "synonyms", "leika_key")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("department__position", "department__name", "position", "name")
+    filter_horizontal = ("locations",)
+    inlines = [ServiceDocumentInline]
+    # Django 6 makes https the default for addresses typed without a scheme; do so already.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "department",
+                    "name",
+                    "slug",
+                    "description",
+                    "life_situation",
+                    "synonyms",
+                    "position",
+                    "active",
+                )
+            },
+        ),
+        (_("How it is offered"), {"fields": ("mode", "external_url", "locations")}),
+        (
+            _("Time and fee"),
+            {
+                "fields": (
+                    "duration_minutes",
+                    "additional_minutes",
+                    "max_quantity",
+                    "fee",
+                    "fee_note",
+                )
+            },
+        ),
+        (_("References"), {"fields": ("legal_basis", "leika_key")}),
+    )
+
+
+@admin.register(Document)
+class DocumentAdmin(TranslationAdmin):
+    list_display = ("name", "note", "service_count")
+    search_fields = ("name_de", "name_en", "note_de", "note_en")
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(service_count=Count("service_rules"))
+
+    @admin.display(description=_("used by services"), ordering="service_count")
+    def service_count(self, document: Document) -> int:
+        return document.service_count
+
+
+class RosterBlockInline(admin.TabularInline):
+    model = RosterBlock
+    extra = 0
+    fields = (
+        "location",
+        "weekday",
+        "start_time",
+        "end_time",
+        "online_bookable",
+        "valid_from",
+        "valid_until",
+    )
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(ChangesCapacity):
+    list_display = ("name", "department", "user", "active")
+    list_filter = ("active", "department", "skills")
+    list_select_related = ("department", "user")
+    search_fields = ("name", "user__username")
+    ordering = ("name",)
+    raw_id_fields = ("user",)
+    filter_horizontal = ("skills",)
+    inlines = [RosterBlockInline]
+
+
+@admin.register(RosterBlock)
+class RosterBlockAdmin(ChangesCapacity):
+    list_display = (
+        "staff",
+        "location",
+        "weekday",
+        "start_time",
+        "end_time",
+        "online_bookable",
+        "valid_from",
+        "valid_until",
+    )
+    list_filter = ("location", "weekday", "online_bookable", "staff")
+    list_select_related = ("staff", "location")
+    search_fields = ("staff__name",)
+    ordering = ("staff__name", "weekday", "start_time")
+
+
+@admin.register(Absence)
+class AbsenceAdmin(ChangesCapacity):
+    list_display = ("staff", "start", "end", "reason")
+    list_filter = ("reason", "staff")
+    list_select_related = ("staff",)
+    search_fields = ("staff__name",)
+    ordering = ("-start",)
+    date_hierarchy = "start"
+
+
+@admin.register(Closure)
+class ClosureAdmin(ChangesCapacity):
+    list_display = ("location", "start", "end", "reason")
+    list_filter = ("location",)
+    list_select_related = ("location",)
+    search_fields = ("reason", "location__name_de")
+    ordering = ("-start",)
+    date_hierarchy = "start"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AppointmentItemInline(ReadOnlyInline):
+    model = AppointmentItem
+    fields = ("service", "quantity")
+
+
+class AppointmentEventInline(ReadOnlyInline):
+    model = AppointmentEvent
+    fields = ("kind", "at", "channel", "detail")
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    """Read-only: booking, confirming, moving and cancelling go through the booking core, which
+    also sends the emails, keeps the history and guards against double bookings."""
+
+    list_display = (
+        "reference",
+        "start",
+        "location",
+        "staff",
+        "status",
+        "channel",
+        "waiting_number",
+        "name",
+    )
+    list_filter = ("status", "channel", "location")
+    list_select_related = ("location", "staff")
+    search_fields = ("reference", "name", "email")
+    ordering = ("start",)
+    date_hierarchy = "start"
+    inlines = [AppointmentItemInline, AppointmentEventInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "status",
+                    "location",
+                    "staff",
+                    "start",
+                    "end",
+                    "channel",
+                    "waiting_day",
+                    "waiting_number",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("name", "email", "phone", "language")}),
+        (
+            _("Bookkeeping"),
+            {"fields": ("created_at", "hold_expires_at", "cancelled_at", "sequence")},
+        ),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        # A reference read out on the phone may come without dashes, in lower case, or with O
+        # for 0: its canonical form finds it exactly.
+        reference = numbers.parse_reference(search_term)
+        if reference is not None:
+            return queryset.filter(reference=reference), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Personal data is removed by the purge task after the retention period, not by hand.
+        return False

@@ -1,0 +1,277 @@
+"""Write a demo town into the database, then fill its calendar through the booking core.
+
+Idempotent: every row is found by a stable key (slug, username, German name) and saved only when
+a value differs, so a second run writes nothing; the calendar is filled only while the location
+has no upcoming appointments.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+
+from ..models import (
+    Absence,
+    Counter,
+    Department,
+    Document,
+    Location,
+    RosterBlock,
+    Service,
+    ServiceDocument,
+    StaffMember,
+)
+from .bookings import Filled, fill_calendar
+from .spec import DocumentSpec, LocationSpec, ServiceSpec, StaffSpec, Text, Town
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    name: str
+    superuser: bool
+    password_set: bool  # False: the user existed with another password, which was kept
+
+
+@dataclass(frozen=True)
+class Seeded:
+    location: Location
+    services: int
+    staff: int
+    logins: list[Login]
+    filled: Filled | None  # None: upcoming appointments existed, nothing was booked
+
+
+def seed(town: Town, *, now: datetime) -> Seeded:
+    """Create or update `town`, then book demo appointments if its calendar is still empty."""
+    with transaction.atomic():
+        location, logins, staff_count = _configure(town, now=now)
+    # Outside the transaction above: every booking is its own durable transaction, as in
+    # production.
+    filled = fill_calendar(location, town, now=now)
+    return Seeded(
+        location=location,
+        services=len(town.services),
+        staff=staff_count,
+        logins=logins,
+        filled=filled,
+    )
+
+
+def working_week(today: date) -> tuple[date, date]:
+    """Monday and Friday of the week `today` lies in."""
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=4)
+
+
+def _configure(town: Town, *, now: datetime) -> tuple[Location, list[Login], int]:
+    changed = False
+    departments = {}
+    for spec in town.departments:
+        departments[spec.slug], _ = _upsert(
+            Department,
+            {"slug": spec.slug},
+            {
+                **_translated("name", spec.name),
+                **_translated("description", spec.description),
+                "position": spec.position,
+            },
+        )
+    location, location_changed = _location(town.location)
+    changed |= location_changed
+    documents: dict[str, Document] = {}
+    for position, spec in enumerate(town.services, start=1):
+        changed |= _service(spec, position, departments, location, documents)
+
+    services = {service.slug: service for service in Service.objects.all()}
+    logins = [_login(town.admin_username, town.admin_password, name="", superuser=True)]
+    for spec in town.staff:
+        login = _login(spec.username, town.staff_password, name=spec.name, superuser=False)
+        logins.append(login)
+        changed |= _staff(
+            spec, login, town, location, departments[spec.department], services, now=now
+        )
+    if changed:
+        location.bump_version()  # cached calendars must not outlive a change of capacity
+    return location, logins, len(town.staff)
+
+
+def _location(spec: LocationSpec) -> tuple[Location, bool]:
+    location, changed = _upsert(
+        Location,
+        {"slug": spec.slug},
+        {
+            **_translated("name", spec.name),
+            **_translated("directions", spec.directions),
+            "street": spec.street,
+            "postcode": spec.postcode,
+            "city": spec.city,
+            "federal_state": spec.federal_state,
+            "email": spec.email,
+            "phone": spec.phone,
+            "min_notice_minutes": spec.min_notice_minutes,
+            "requires_email_confirmation": spec.requires_email_confirmation,
+            "hold_minutes": spec.hold_minutes,
+            "rerelease_minutes": spec.rerelease_minutes,
+            "waiting_prefix": spec.waiting_prefix,
+        },
+    )
+    for name in spec.counters:
+        _upsert(Counter, {"location": location, "name": name}, {"active": True})
+    return location, changed
+
+
+def _service(
+    spec: ServiceSpec,
+    position: int,
+    departments: dict[str, Department],
+    location: Location,
+    documents: dict[str, Document],
+) -> bool:
+    service, changed = _upsert(
+        Service,
+        {"slug": spec.slug},
+        {
+            "department": departments[spec.department],
+            **_translated("name", spec.name),
+            **_translated("description", spec.description),
+            **_translated("life_situation", spec.life_situation),
+            **_translated("fee_note", spec.fee_note),
+            "synonyms": spec.synonyms,
+            "mode": spec.mode,
+            "external_url": spec.external_url,
+            "duration_minutes": spec.duration_minutes,
+            "additional_minutes": spec.additional_minutes,
+            "max_quantity": spec.max_quantity,
+            "fee": spec.fee,
+            "legal_basis": spec.legal_basis,
+            "position": position,
+            "active": True,
+        },
+    )
+    changed |= _set_related(service.locations, [location] if spec.offered_here else [])
+    kept = []
+    for document_position, needs in enumerate(spec.documents, start=1):
+        document = _document(needs.document, documents)
+        rule, _ = _upsert(
+            ServiceDocument,
+            {"service": service, "document": document},
+            {"rule": needs.rule, "position": document_position},
+        )
+        kept.append(rule.pk)
+    service.document_rules.exclude(pk__in=kept).delete()
+    return changed
+
+
+def _document(spec: DocumentSpec, documents: dict[str, Document]) -> Document:
+    # One row per document, shared by every service that names it: a booking lists it once.
+    if spec.name.de not in documents:
+        documents[spec.name.de], _ = _upsert(
+            Document,
+            {"name_de": spec.name.de},
+            {"name_en": spec.name.en, **_translated("note", spec.note)},
+        )
+    return documents[spec.name.de]
+
+
+def _staff(
+    spec: StaffSpec,
+    login: Login,
+    town: Town,
+    location: Location,
+    department: Department,
+    services: dict[str, Service],
+    *,
+    now: datetime,
+) -> bool:
+    user = get_user_model().objects.get(username=login.username)
+    member, changed = _upsert(
+        StaffMember,
+        {"user": user},
+        {"name": spec.name, "department": department, "active": True},
+    )
+    changed |= _set_related(member.skills, [services[slug] for slug in spec.skills])
+    kept = []
+    for block in spec.blocks:
+        row, block_changed = _upsert(
+            RosterBlock,
+            {
+                "staff": member,
+                "location": location,
+                "weekday": block.weekday,
+                "start_time": block.start,
+            },
+            {
+                "end_time": block.end,
+                "valid_from": town.roster_valid_from,
+                "valid_until": None,
+                "online_bookable": block.online_bookable,
+            },
+        )
+        changed |= block_changed
+        kept.append(row.pk)
+    removed, _ = member.roster.filter(location=location).exclude(pk__in=kept).delete()
+    changed |= bool(removed)
+    if spec.absent_this_week:
+        monday, friday = working_week(location.local_date(now))
+        _, absence_changed = _upsert(
+            Absence,
+            {"staff": member, "start": location.local_day_start(monday)},
+            {
+                "end": location.local_day_start(friday + timedelta(days=1)),
+                "reason": Absence.Reason.LEAVE,
+            },
+        )
+        changed |= absence_changed
+    return changed
+
+
+def _login(username: str, password: str, *, name: str, superuser: bool) -> Login:
+    first_name, _, last_name = name.partition(" ")
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@musterstadt.example",
+            "is_staff": superuser,
+            "is_superuser": superuser,
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    # An existing account keeps its password: a demo must never reset a real one.
+    password_set = created or user.check_password(password)
+    return Login(username, password, name, superuser, password_set)
+
+
+def _translated(field: str, text: Text) -> dict[str, str]:
+    return {f"{field}_de": text.de, f"{field}_en": text.en}
+
+
+def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
+    """Find a row by `lookup`, create it or update what differs; True if anything was written.
+
+    Unlike update_or_create, an unchanged row is not saved again, so a rerun writes nothing.
+    """
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values), True
+    differs = [name for name, value in values.items() if getattr(row, name) != value]
+    if differs:
+        for name in differs:
+            setattr(row, name, values[name])
+        row.save()
+    return row, bool(differs)
+
+
+def _set_related(manager, wanted: list[models.Model]) -> bool:
+    """Set a many-to-many relation; True if it changed."""
+    before = set(manager.values_list("pk", flat=True))
+    if before == {row.pk for row in wanted}:
+        return False
+    manager.set(wanted)
+    return True

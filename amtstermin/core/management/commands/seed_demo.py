@@ -1,0 +1,62 @@
+"""`manage.py seed_demo`: the demo town Musterstadt with staff, logins and a half-full calendar."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from amtstermin.core.demo import seed
+from amtstermin.core.demo.musterstadt import MUSTERSTADT
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the demo town Musterstadt and fill its calendar. Idempotent: a second "
+        "run changes nothing. For demos only: the logins it prints are public."
+    )
+
+    def handle(self, *args, **options) -> None:
+        seeded = seed.seed(MUSTERSTADT, now=timezone.now())
+        self.stdout.write(
+            _("%(location)s is ready: %(services)d services, %(staff)d staff members.")
+            % {
+                "location": seeded.location,
+                "services": seeded.services,
+                "staff": seeded.staff,
+            }
+        )
+        filled = seeded.filled
+        if filled is None:
+            self.stdout.write(_("Upcoming appointments exist already; no demo bookings added."))
+        else:
+            self.stdout.write(
+                ngettext(
+                    "Booked %(count)d appointment, %(percent)d %% of the online-bookable time "
+                    "of the next %(days)d days.",
+                    "Booked %(count)d appointments, %(percent)d %% of the online-bookable time "
+                    "of the next %(days)d days.",
+                    filled.appointments,
+                )
+                % {
+                    "count": filled.appointments,
+                    "percent": round(filled.share * 100),
+                    "days": filled.days,
+                }
+            )
+        self.stdout.write(_("Demo logins:"))
+        for login in seeded.logins:
+            line = (
+                _("%(username)s / %(password)s (administration at /admin/)")
+                if login.superuser
+                else _("%(username)s / %(password)s (%(name)s)")
+            ) % {"username": login.username, "password": login.password, "name": login.name}
+            if not login.password_set:
+                line = _("%(username)s (existed already; its password was left unchanged)") % {
+                    "username": login.username
+                }
+            self.stdout.write(f"  {line}")
+        self.stdout.write(
+            self.style.WARNING(
+                _("Demo only: these passwords are public. Never run seed_demo on a live system.")
+            )
+        )

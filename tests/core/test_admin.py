@@ -1,0 +1,158 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from amtstermin.core import booking
+from amtstermin.core.items import Item
+from amtstermin.core.models import Appointment, Channel, Location, RosterBlock
+from tests.conftest import berlin
+
+CORE_MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label == "core"),
+    key=lambda model: model.__name__,
+)
+NOW = berlin(2026, 12, 7, 7, 0)  # a Monday
+
+
+def book(office, name="Erika Mustermann", start=None, channel=Channel.PHONE) -> Appointment:
+    return booking.book(
+        location=office.location,
+        items=[Item(office.id_card)],
+        start=start or berlin(2026, 12, 7, 9, 0),
+        contact=booking.Contact(name=name, email="erika@example.org"),
+        channel=channel,
+        now=NOW,
+    ).appointment
+
+
+def test_every_model_a_town_configures_is_registered():
+    names = {model.__name__ for model in CORE_MODELS}
+    assert names == {
+        "Absence",
+        "Appointment",
+        "Closure",
+        "Department",
+        "Document",
+        "Location",
+        "RosterBlock",
+        "Service",
+        "StaffMember",
+    }
+
+
+@pytest.mark.parametrize("model", CORE_MODELS, ids=lambda model: model.__name__)
+def test_superuser_opens_list_and_add_page(admin_client, office, model):
+    book(office)
+    name = model._meta.model_name
+    assert admin_client.get(reverse(f"admin:core_{name}_changelist")).status_code == 200
+    add = admin_client.get(reverse(f"admin:core_{name}_add"))
+    assert add.status_code == (403 if model is Appointment else 200)
+
+
+@pytest.mark.parametrize("model", CORE_MODELS, ids=lambda model: model.__name__)
+def test_superuser_opens_change_page(admin_client, office, model):
+    book(office)
+    office.clerk.absences.create(start=NOW, end=NOW + timedelta(days=1))
+    office.location.closures.create(
+        start=NOW, end=NOW + timedelta(hours=4), reason="Betriebsausflug"
+    )
+    row = model.objects.first()
+    url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
+    assert admin_client.get(url).status_code == 200
+
+
+def test_superuser_finds_appointment_by_reference(admin_client, office):
+    wanted = book(office, name="Erika Mustermann")
+    other = book(office, name="Max Beispiel", start=berlin(2026, 12, 8, 9, 0))
+    url = reverse("admin:core_appointment_changelist")
+    response = admin_client.get(url, {"q": wanted.reference})
+    assertContains(response, wanted.reference)
+    assertNotContains(response, other.reference)
+
+
+def test_superuser_finds_appointment_by_reference_read_out_without_dashes(admin_client, office):
+    wanted = book(office)
+    typed = wanted.reference.replace("-", "").lower()
+    response = admin_client.get(reverse("admin:core_appointment_changelist"), {"q": typed})
+    assertContains(response, wanted.reference)
+
+
+def test_superuser_finds_appointment_by_name(admin_client, office):
+    wanted = book(office, name="Erika Mustermann")
+    response = admin_client.get(reverse("admin:core_appointment_changelist"), {"q": "Musterm"})
+    assertContains(response, wanted.reference)
+
+
+def test_superuser_cannot_add_appointment(admin_client, office):
+    response = admin_client.post(reverse("admin:core_appointment_add"), {"name": "Erika"})
+    assert response.status_code == 403
+    assert not Appointment.objects.exists()
+
+
+def test_superuser_cannot_change_appointment_status(admin_client, office):
+    appointment = book(office)
+    url = reverse("admin:core_appointment_change", args=[appointment.pk])
+    page = admin_client.get(url)
+    assertNotContains(page, 'name="status"')
+    response = admin_client.post(url, {"status": "cancelled"})
+    assert response.status_code == 403
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"
+
+
+def test_superuser_cannot_delete_appointment(admin_client, office):
+    appointment = book(office)
+    url = reverse("admin:core_appointment_delete", args=[appointment.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Appointment.objects.filter(pk=appointment.pk).exists()
+
+
+def test_appointment_list_costs_the_same_queries_for_one_and_three_rows(admin_client, office):
+    url = reverse("admin:core_appointment_changelist")
+    book(office)
+    admin_client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(url)
+    for hour in (10, 11):
+        book(office, start=berlin(2026, 12, 7, hour, 0))
+    with CaptureQueriesContext(connection) as three:
+        response = admin_client.get(url)
+    assert response.context["cl"].result_count == 3
+    assert len(three) == len(one)
+
+
+def test_roster_change_in_admin_invalidates_cached_calendars(admin_client, office):
+    block = RosterBlock.objects.filter(staff=office.clerk).first()
+    before = Location.objects.get(pk=office.location.pk).version
+    url = reverse("admin:core_rosterblock_change", args=[block.pk])
+    response = admin_client.post(
+        url,
+        {
+            "staff": office.clerk.pk,
+            "location": office.location.pk,
+            "weekday": block.weekday,
+            "start_time": "08:00",
+            "end_time": "11:00",
+            "valid_from": "2020-01-01",
+            "valid_until": "",
+            "online_bookable": "on",
+        },
+    )
+    assert response.status_code == 302
+    block.refresh_from_db()
+    assert block.end_time.hour == 11
+    assert Location.objects.get(pk=office.location.pk).version == before + 1
+
+
+def test_absence_deleted_in_admin_invalidates_cached_calendars(admin_client, office):
+    absence = office.clerk.absences.create(start=NOW, end=NOW + timedelta(days=1))
+    before = Location.objects.get(pk=office.location.pk).version
+    url = reverse("admin:core_absence_delete", args=[absence.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not office.clerk.absences.exists()
+    assert Location.objects.get(pk=office.location.pk).version == before + 1
