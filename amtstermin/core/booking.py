@@ -184,8 +184,15 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
         appointment.cancelled_at = now
         appointment.online_release_at = now + timedelta(minutes=location.rerelease_minutes)
         appointment.hold_expires_at = None
+        appointment.sequence += 1  # RFC 5546: a CANCEL must outrank the entry it removes
         appointment.save(
-            update_fields=["status", "cancelled_at", "online_release_at", "hold_expires_at"]
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "online_release_at",
+                "hold_expires_at",
+                "sequence",
+            ]
         )
         _record(appointment, AppointmentEvent.Kind.CANCELLED, now, channel=channel)
         _mail(appointment, MailEvent.CANCELLED)

@@ -167,6 +167,7 @@ def test_cancelled_mail_withdraws_the_calendar_entry(office, smtp_server):
     assert calendar["METHOD"] == "CANCEL"
     assert event["STATUS"] == "CANCELLED"
     assert event.uid == calendar_of(first).events[0].uid
+    assert event.sequence > calendar_of(first).events[0].sequence  # RFC 5546: outranks it
 
 
 def test_reserved_hold_gets_confirm_link_and_hold_time_but_no_calendar(office, smtp_server):
