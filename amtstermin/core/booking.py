@@ -1,6 +1,8 @@
 """Book, confirm, reschedule, cancel, no-show, expire holds: the only writers of appointments."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +34,8 @@ from .models import (
 from .notifications.events import MailEvent
 from .scheduling import availability, capacity, engine
 from .tasks import send_appointment_mail
+
+_mail_off: ContextVar[bool] = ContextVar("mail_off", default=False)
 
 # A lost race is retried with the winner's row visible; more than this many losses in a row
 # means the time really is gone.
@@ -368,7 +372,17 @@ def _record(appointment, kind, now, *, channel=None, detail=None) -> None:
     )
 
 
+@contextmanager
+def without_mail() -> Iterator[None]:
+    """Write appointments without emailing anyone: for demo data and imports of old bookings."""
+    reset = _mail_off.set(True)
+    try:
+        yield
+    finally:
+        _mail_off.reset(reset)
+
+
 def _mail(appointment: Appointment, event: MailEvent) -> None:
     # Inside the caller's transaction: the task row is the outbox, committed with the change.
-    if appointment.email:
+    if appointment.email and not _mail_off.get():
         send_appointment_mail.enqueue(appointment_id=appointment.pk, event=event)

@@ -300,3 +300,11 @@ def test_numbers_parse_what_people_type():
     assert numbers.parse_reference(broken) is None
     assert numbers.parse_reference("") is None
     assert len({numbers.new_reference() for _ in range(1000)}) == 1000
+
+
+def test_without_mail_books_silently(office, mailoutbox):
+    with booking.without_mail():
+        book(office)
+    assert mailoutbox == []
+    book(office, start=MONDAY_9 + timedelta(hours=1))
+    assert len(mailoutbox) == 1

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
+from .. import booking
 from ..models import (
     Absence,
     Counter,
@@ -50,7 +51,8 @@ def seed(town: Town, *, now: datetime) -> Seeded:
         location, logins, staff_count = _configure(town, now=now)
     # Outside the transaction above: every booking is its own durable transaction, as in
     # production.
-    filled = fill_calendar(location, town, now=now)
+    with booking.without_mail():  # the demo's citizens are fictional: nobody to mail
+        filled = fill_calendar(location, town, now=now)
     return Seeded(
         location=location,
         services=len(town.services),
