@@ -213,4 +213,4 @@ def test_booked_mail_held_up_until_after_cancellation_is_dropped(
     run_worker()
 
     [mail] = smtp_server.messages
-    assert mail["Message-ID"] == f"<{appointment.reference}.cancelled.0@127.0.0.1>"
+    assert mail["Message-ID"] == f"<{appointment.reference}.cancelled.1@127.0.0.1>"
