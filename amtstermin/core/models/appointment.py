@@ -138,11 +138,15 @@ class Appointment(models.Model):
 
 class AppointmentItem(models.Model):
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="items")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveSmallIntegerField(default=1)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = _("booked service")
+        verbose_name_plural = _("booked services")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="item_quantity_positive"),
             models.UniqueConstraint(fields=["appointment", "service"], name="item_service_once"),
@@ -165,13 +169,15 @@ class AppointmentEvent(models.Model):
         NO_SHOW = "no_show", _("marked as no-show")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=12, choices=Kind)
-    at = models.DateTimeField()
-    channel = models.CharField(max_length=10, choices=Channel)
-    detail = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(_("what happened"), max_length=12, choices=Kind)
+    at = models.DateTimeField(_("when"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
 
     def __str__(self) -> str:
         return f"{self.appointment.reference} {self.kind} {self.at:%Y-%m-%d %H:%M}"
@@ -187,6 +193,10 @@ class AccessToken(models.Model):
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("access key")
+        verbose_name_plural = _("access keys")
 
     def __str__(self) -> str:
         return f"{self.appointment.reference} token {self.digest[:8]}…"

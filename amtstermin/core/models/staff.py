@@ -69,7 +69,7 @@ class RosterBlock(models.Model):
     class Meta:
         ordering = ["staff", "weekday", "start_time"]
         verbose_name = _("roster block")
-        verbose_name_plural = _("roster")
+        verbose_name_plural = _("roster blocks")
         indexes = [models.Index(fields=["location", "weekday"])]
         constraints = [
             models.CheckConstraint(
