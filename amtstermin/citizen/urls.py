@@ -1,9 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .appointment import urls as appointment_urls
+from .wizard import urls as wizard_urls
 
 app_name = "citizen"
 urlpatterns = [
     path("", views.start, name="start"),
-    path("termin/", views.services, name="services"),
+    # Both live under /termin/; each package owns its own routes (see its urls.py).
+    path("termin/", include(wizard_urls)),
+    path("termin/", include(appointment_urls)),
 ]

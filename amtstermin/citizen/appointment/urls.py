@@ -1,0 +1,2 @@
+# Owned by the appointment-page work; names join the "citizen" namespace.
+urlpatterns = []

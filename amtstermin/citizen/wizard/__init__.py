@@ -1,0 +1,1 @@
+"""The booking wizard: services and quantities → location → day → time → contact → summary."""
