@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests import factories
@@ -12,6 +13,12 @@ from tests import factories
 pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser"]
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached calendars are keyed by ids and versions, which a rolled-back test hands out again."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

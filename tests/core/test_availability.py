@@ -4,6 +4,7 @@ from datetime import UTC, date, time, timedelta
 
 import pytest
 
+from amtstermin.core import booking
 from amtstermin.core.items import Item
 from amtstermin.core.models import Absence, Channel, Closure
 from amtstermin.core.scheduling import availability
@@ -129,3 +130,31 @@ def test_dst_sundays_offer_real_time(db, sunday, first_hours):
     real_hours = (offered[-1] - offered[0] + timedelta(minutes=15)).total_seconds() / 3600
     assert real_hours == (3 if sunday.month == 3 else 5)
     assert all(start.tzinfo is UTC for start in offered)
+
+
+def test_the_cached_calendar_equals_the_computed_one_and_forgets_a_booked_time(office):
+    items = [Item(office.id_card, 2), Item(office.registration)]
+    fresh = availability.compute(office.location, items, now=NOW)
+    cached = availability.compute(office.location, items, now=NOW, cached=True)
+    assert cached.masks == fresh.masks
+    start = berlin(2026, 12, 7, 9, 0)
+    booking.book(
+        location=office.location,
+        items=items,
+        start=start,
+        contact=booking.Contact(name="Erika", email="erika@example.org"),
+        channel=Channel.ONLINE,
+        now=NOW,
+    )
+    again = availability.compute(office.location, items, now=NOW, cached=True)
+    assert start not in again.starts(MONDAY)
+    assert again.masks == availability.compute(office.location, items, now=NOW).masks
+
+
+def test_the_cached_calendar_applies_the_notice_afresh(office):
+    items = [Item(office.id_card)]
+    early = availability.compute(office.location, items, now=berlin(2026, 12, 7, 7, 0), cached=True)
+    assert min(early.starts(MONDAY)) == berlin(2026, 12, 7, 8, 0)
+    later = berlin(2026, 12, 7, 10, 0)  # same day and version: the same cache entry
+    found = availability.compute(office.location, items, now=later, cached=True)
+    assert min(found.starts(MONDAY)) == later

@@ -4,6 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.core.cache import cache
+
 from ..items import Item, service_ids, units_needed
 from ..models import Channel, Location
 from . import capacity, engine
@@ -68,23 +70,62 @@ def compute(
     first: date | None = None,
     last: date | None = None,
     exclude: int | None = None,
+    cached: bool = False,
 ) -> Availability:
-    """Free starts per day for `items` between `first` and `last`, clipped to the window."""
+    """Free starts per day for `items` between `first` and `last`, clipped to the window.
+
+    `cached` (the whole window only) serves the free time from the cache while the location's
+    version is unchanged; notice and horizon are applied afresh on every call.
+    """
     bounds = window(location, channel=channel, now=now)
     first = max(first or bounds.first, bounds.first)
     last = min(last or bounds.last, bounds.last)
     if last < first:
         return Availability(location, {}, {})
-    loaded = capacity.load(location, first, last, channel=channel, now=now, exclude=exclude)
     length = units_needed(items, location)
     wanted = service_ids(items)
-    masks = {}
-    for grid in loaded.grids:
-        allowed = allowed_starts(grid, bounds.earliest, location.slot_minutes)
-        masks[grid.day] = engine.free_starts(
-            loaded.staff_days[grid.day], wanted, length, allowed=allowed
-        )
-    return Availability(location, {grid.day: grid for grid in loaded.grids}, masks)
+    if cached and (first, last, exclude) == (bounds.first, bounds.last, None):
+        grids = capacity.day_grids(location, first, last)
+        free = _cached_free(location, grids, wanted, length, channel=channel, now=now)
+    else:
+        loaded = capacity.load(location, first, last, channel=channel, now=now, exclude=exclude)
+        grids = loaded.grids
+        free = _free(loaded, wanted, length)
+    masks = {
+        grid.day: free[grid.day] & allowed_starts(grid, bounds.earliest, location.slot_minutes)
+        for grid in grids
+    }
+    return Availability(location, {grid.day: grid for grid in grids}, masks)
+
+
+def _free(loaded: capacity.Capacity, wanted: frozenset[int], length: int) -> dict[date, int]:
+    return {
+        grid.day: engine.free_starts(loaded.staff_days[grid.day], wanted, length)
+        for grid in loaded.grids
+    }
+
+
+# A cached calendar is at most this old when nothing was written: holds that expire and
+# cancelled times that are re-released change nothing in the database, so only time shows them.
+CACHE_SECONDS = 60
+
+
+def _cached_free(location, grids, wanted, length, *, channel, now) -> dict[date, int]:
+    """Free starts per day from the cache, keyed by the location's version.
+
+    Every write that takes time (booking, rescheduling, roster and absence changes) bumps the
+    version in its own transaction, so a cached calendar never shows a taken time as free; it
+    may show a freed time as taken, for at most CACHE_SECONDS.
+    """
+    version = Location.objects.values_list("version", flat=True).get(pk=location.pk)
+    services = ",".join(str(service) for service in sorted(wanted))
+    key = f"availability:{location.pk}:{version}:{channel}:{grids[0].day}:{length}:{services}"
+    free = cache.get(key)
+    if free is None:
+        loaded = capacity.load(location, grids[0].day, grids[-1].day, channel=channel, now=now)
+        free = _free(loaded, wanted, length)
+        cache.set(key, free, CACHE_SECONDS)
+    return free
 
 
 def nearest(
