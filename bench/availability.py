@@ -57,17 +57,26 @@ def main() -> None:
             found = availability.compute(location, items, now=NOW)
             return [found.count(day) for day in found.masks]
 
+        def cached_calendar():
+            found = availability.compute(location, items, now=NOW, cached=True)
+            return [found.count(day) for day in found.masks]
+
         rows = len(bare_fetch())
         free_days = sum(1 for count in full_calendar() if count)
         calendar_ms = timed(full_calendar, REPEAT)
         fetch_ms = timed(bare_fetch, REPEAT)
         datetime_ms = timed(lambda: fetch(as_datetimes), REPEAT)
+        cached_ms = timed(cached_calendar, REPEAT)
         p95, fetch_p95 = percentile(calendar_ms, 0.95), percentile(fetch_ms, 0.95)
         print(
             f"scenario: 20 staff, {booked} bookings ({fill:.0%} of rostered time), "
             f"{rows} rows in the horizon, {free_days} days with free starts"
         )
         print(f"availability p50={median(calendar_ms):.2f} ms p95={p95:.2f} ms ({REPEAT} runs)")
+        print(
+            f"cached       p50={median(cached_ms):.2f} ms p95={percentile(cached_ms, 0.95):.2f} ms "
+            "(what the calendar page pays while nothing is written)"
+        )
         print(f"bare fetch   p50={median(fetch_ms):.2f} ms p95={fetch_p95:.2f} ms (epoch seconds)")
         print(
             f"bare fetch   p50={median(datetime_ms):.2f} ms "
