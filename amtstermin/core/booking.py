@@ -81,10 +81,8 @@ def book(
     validate(items, location)
     contact = _clean_contact(contact, channel)
     _check_start(location, start, channel=channel, now=now)
-    if idempotency_key:
-        earlier = Appointment.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return Booked(earlier, issue_access_token(earlier, now=now))
+    if repeated := _repeated(idempotency_key, now=now):
+        return repeated
     reserve = channel == Channel.ONLINE and (
         require_confirmation or location.requires_email_confirmation
     )
@@ -98,11 +96,17 @@ def book(
         except IntegrityError:
             # PostgreSQL's exclusion constraint refused an overlap a concurrent booking committed
             # first (or the same double click won): look again with its row visible.
-            if idempotency_key:
-                earlier = Appointment.objects.filter(idempotency_key=idempotency_key).first()
-                if earlier is not None:
-                    return Booked(earlier, issue_access_token(earlier, now=now))
+            if repeated := _repeated(idempotency_key, now=now):
+                return repeated
     raise SlotTaken(availability.nearest(location, items, start, now=now, channel=channel))
+
+
+def _repeated(idempotency_key: str | None, *, now: datetime) -> Booked | None:
+    """The booking an earlier submission with the same key made (a double click books once)."""
+    if not idempotency_key:
+        return None
+    earlier = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+    return Booked(earlier, issue_access_token(earlier, now=now)) if earlier else None
 
 
 @transaction.atomic(durable=True)
