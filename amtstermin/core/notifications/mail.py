@@ -2,26 +2,22 @@
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import booking, numbers
-from ..items import Item, documents_to_bring, total_fee
-from ..models import AccessToken, Appointment, AppointmentItem, SentMessage, Status
+from .. import booking, numbers, summary
+from ..models import AccessToken, Appointment, SentMessage, Status
 from . import ics, links
 from .events import MailEvent
 
 logger = logging.getLogger(__name__)
 
-# Coming early fills the waiting area; five minutes is enough to find the way and sit down.
-ARRIVE_BEFORE = timedelta(minutes=5)
 CALENDAR_FILE = "termin.ics"
 
 HEADINGS = {
@@ -49,9 +45,7 @@ def deliver(*, appointment_id: int, event: MailEvent, now: datetime) -> bool:
     """
     appointment = (
         Appointment.objects.select_related("location")
-        .prefetch_related(
-            Prefetch("items", queryset=AppointmentItem.objects.select_related("service"))
-        )
+        .prefetch_related(summary.ITEMS)
         .filter(pk=appointment_id)
         .first()
     )
@@ -93,7 +87,7 @@ def compose(
     """
     location = appointment.location
     with translation.override(appointment.language), timezone.override(location.zone):
-        context = _context(appointment, event, token=token)
+        context = _context(appointment, event, token=token, now=now)
         subject = _("%(heading)s: %(when)s") % {
             "heading": context["heading"],
             "when": context["when"],
@@ -122,47 +116,29 @@ def compose(
     return message
 
 
-def _context(appointment: Appointment, event: MailEvent, *, token: str | None) -> dict:
-    location = appointment.location
-    items = [Item(row.service, row.quantity) for row in appointment.items.all()]
-    start = appointment.local_start
+def _context(
+    appointment: Appointment, event: MailEvent, *, token: str | None, now: datetime
+) -> dict:
+    # The same facts the appointment page shows: both read them from core.summary.
+    facts = summary.summarize(appointment, now=now)
     # A reserved hold (even one moved before it was confirmed) still needs the confirm link.
     reserved = appointment.status == Status.RESERVED
-    hold_until = None
-    if reserved and appointment.hold_expires_at:
-        hold_until = formats.time_format(appointment.hold_expires_at.astimezone(location.zone))
-    cancelled = event == MailEvent.CANCELLED
     return {
         "event": event,
         "heading": str(HEADINGS[event]),
         "language": translation.get_language(),
         "language_bidi": translation.get_language_bidi(),
         "appointment": appointment,
-        "location": location,
-        "items": items,
-        "documents": [] if cancelled else documents_to_bring(items),
-        "total_fee": total_fee(items),
-        "fee_notes": [
-            (item.service.name, item.service.fee_note) for item in items if item.service.fee_note
-        ],
-        "when": _when(start),
-        "arrival": formats.time_format(start - ARRIVE_BEFORE),
-        "duration": appointment.duration_minutes,
-        "hold_until": hold_until,
+        "location": appointment.location,
+        "summary": facts,
+        "items": facts.items,
+        "when": facts.when,
+        "hold_until": facts.hold_until,
         "manage_url": links.manage_url(token) if token and not reserved else None,
         "confirm_url": links.confirm_url(token) if token and reserved else None,
         "book_url": links.book_url(),
         "calendar_attached": event != MailEvent.CONFIRM_REQUEST,
     }
-
-
-def _when(moment: datetime) -> str:
-    """E.g. "Montag, 7. Dezember 2026, 09:30 Uhr" in the active language."""
-    day = _("%(weekday)s, %(date)s") % {
-        "weekday": formats.date_format(moment, "l"),
-        "date": formats.date_format(moment, "DATE_FORMAT"),
-    }
-    return _("%(date)s at %(time)s") % {"date": day, "time": formats.time_format(moment)}
 
 
 def _tidy(text: str) -> str:

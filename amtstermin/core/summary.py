@@ -1,0 +1,129 @@
+"""Everything a citizen must know about one appointment, worded once for mails and pages alike.
+
+Emails and the citizen's appointment page both render a `Summary`, so the two can never
+disagree about a time, a fee or a document. Texts and times follow the active language; times
+are always the location's wall clock, whatever zone is active.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from .items import DocumentToBring, Item, documents_to_bring, total_fee
+from .models import Appointment, AppointmentItem, Location, Status
+
+# Coming early fills the waiting area; five minutes is enough to find the way and sit down.
+ARRIVE_BEFORE = timedelta(minutes=5)
+# Nothing is brought to an appointment that no longer takes place.
+WITHDRAWN = (Status.CANCELLED, Status.EXPIRED)
+
+ITEMS = Prefetch("items", queryset=AppointmentItem.objects.select_related("service"))
+
+
+@dataclass(frozen=True)
+class Summary:
+    appointment: Appointment
+    location: Location
+    # What the appointment is like now: a hold past its lifetime counts as expired even before
+    # expire_holds() has written that down.
+    status: str
+    status_label: str
+    items: list[Item]
+    services: list[str]  # "2 × Personalausweis"
+    start: datetime  # the location's wall clock
+    end: datetime
+    when: str  # "Montag, 7. Dezember 2026, 09:30 Uhr"
+    duration_minutes: int
+    duration: str  # "ca. 40 Min."
+    documents: list[DocumentToBring]
+    document_lines: list[str]  # "2 × Code Ihres digitalen Passbilds — oder Foto vor Ort, 6 €"
+    total_fee: Decimal
+    fee: str  # "92,00 €" or "gebührenfrei"
+    fee_notes: list[tuple[str, str]]  # (service name, note) for fees that vary
+    arrival: str  # "09:25"
+    arrival_advice: str  # the whole sentence around `arrival`
+    hold_until: str | None  # a reserved hold's deadline ("08:30"), even once passed; else None
+    reference: str
+    waiting_number: str
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status in WITHDRAWN
+
+
+def summarize(appointment: Appointment, *, now: datetime) -> Summary:
+    """The facts of `appointment` as the citizen reads them; raises nothing.
+
+    Two queries at most, whatever the number of services: the items (skipped when the caller
+    prefetched them with ITEMS) and the documents (skipped once the appointment is withdrawn).
+    """
+    prefetch_related_objects([appointment], ITEMS)
+    location = appointment.location
+    items = [Item(row.service, row.quantity) for row in appointment.items.all()]
+    status = appointment.status
+    if appointment.is_stale_hold(now=now):
+        status = Status.EXPIRED
+    start = appointment.start.astimezone(location.zone)
+    end = appointment.end.astimezone(location.zone)
+    documents = [] if status in WITHDRAWN else documents_to_bring(items)
+    fee = total_fee(items)
+    arrival = formats.time_format(start - ARRIVE_BEFORE)
+    hold_until = None
+    if appointment.status == Status.RESERVED and appointment.hold_expires_at:
+        hold_until = formats.time_format(appointment.hold_expires_at.astimezone(location.zone))
+    return Summary(
+        appointment=appointment,
+        location=location,
+        status=status,
+        status_label=str(Status(status).label),
+        items=items,
+        services=[_count_line(item.quantity, item.service.name) for item in items],
+        start=start,
+        end=end,
+        when=when(start),
+        duration_minutes=appointment.duration_minutes,
+        duration=_("about %(minutes)s min.") % {"minutes": appointment.duration_minutes},
+        documents=documents,
+        document_lines=[_document_line(document) for document in documents],
+        total_fee=fee,
+        fee=_fee_text(fee),
+        fee_notes=[
+            (item.service.name, item.service.fee_note) for item in items if item.service.fee_note
+        ],
+        arrival=arrival,
+        arrival_advice=_(
+            "Please come at %(arrival)s, not earlier – this keeps the waiting area free."
+        )
+        % {"arrival": arrival},
+        hold_until=hold_until,
+        reference=appointment.reference,
+        waiting_number=appointment.waiting_number,
+    )
+
+
+def when(moment: datetime) -> str:
+    """E.g. "Montag, 7. Dezember 2026, 09:30 Uhr" in the active language, on `moment`'s clock."""
+    day = _("%(weekday)s, %(date)s") % {
+        "weekday": formats.date_format(moment, "l"),
+        "date": formats.date_format(moment, "DATE_FORMAT"),
+    }
+    return _("%(date)s at %(time)s") % {"date": day, "time": formats.time_format(moment)}
+
+
+def _count_line(count: int, name: str) -> str:
+    return f"{count} × {name}"
+
+
+def _document_line(document: DocumentToBring) -> str:
+    line = _count_line(document.count, document.name)
+    return f"{line} — {document.note}" if document.note else line
+
+
+def _fee_text(fee: Decimal) -> str:
+    if not fee:
+        return _("free of charge")
+    return _("%(fee)s €") % {"fee": formats.number_format(fee, decimal_pos=2)}
