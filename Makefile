@@ -24,7 +24,7 @@ test:
 check: lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(PYTHON) scripts/check_translations.py
-	$(PYTEST) -n 2 $(PYTEST_ARGS)
+	$(PYTEST) -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(RUFF)
 	$(RUFF) format --check .

@@ -1,6 +1,8 @@
 """Settings from environment variables only (12-factor); every default is the safe one."""
 
+import hmac
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,17 +24,27 @@ DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (make run creates one in .secret_key).")
-# Signs citizens' ALTCHA challenges; falls back to SECRET_KEY-derived secret in one place.
-ALTCHA_HMAC_KEY = os.environ.get("ALTCHA_HMAC_KEY", SECRET_KEY)
+# Signs citizens' ALTCHA challenges (core/captcha.py). Optional, in production too: unset, it is
+# derived from SECRET_KEY, which is as secret and shared by every app server already; the
+# derivation keeps the two uses apart. Set it to rotate it on its own.
+ALTCHA_HMAC_KEY = (
+    os.environ.get("ALTCHA_HMAC_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"amtstermin ALTCHA challenges", "sha256").hexdigest()
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies in front of the app that append the client to X-Forwarded-For. 0: the header
+# is ignored (anyone can send it), so rate limits count REMOTE_ADDR (core/limits.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT counts proxies: 0 or more.")
 # Absolute base of links in emails (manage, confirm): mails have no request to ask.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede admin so translated fields show there
-    "django.contrib.admin",
+    "amtstermin.office.apps.SecondFactorAdminConfig",  # django.contrib.admin behind OTP
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +55,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "amtstermin.core",
     "amtstermin.citizen",
+    "amtstermin.office",
+    "amtstermin.display",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -53,9 +71,30 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
+
+# Staff log in at /verwaltung/ with password and a second factor (amtstermin/office/). Axes
+# counts failed passwords per username and address: the fifth locks that pair out for 15
+# minutes, so a guesser cannot lock a clerk out from elsewhere. Attempts live in the database,
+# shared by every app server. The address is counted as the rate limits count it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "office:login"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "amtstermin.office.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "amtstermin.office.lockout.locked_out"
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
+# The name authenticator apps show above the code.
+OTP_TOTP_ISSUER = "Amtstermin"
 
 ROOT_URLCONF = "amtstermin.urls"
 WSGI_APPLICATION = "amtstermin.wsgi.application"
@@ -156,6 +195,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bürgerbüro <termine@localhost>")
 
+# The wizard reads its draft on every step: from the cache (Redis when shared), written through
+# to the database so a cache restart loses no half-finished booking.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

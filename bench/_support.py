@@ -219,3 +219,97 @@ def timed(function, repeat: int) -> list[float]:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+# Serving the app over HTTP (granian on a throwaway PostgreSQL database), for benchmarks that
+# measure what a browser sees while they change data through the core in this process.
+
+
+def postgres_urls(suffix: str) -> tuple[str, str]:
+    """(admin URL to create and drop with, URL of the throwaway `<name>_<suffix>` database)."""
+    import urllib.parse
+
+    base = os.environ["DATABASE_URL"]
+    if not base.startswith("postgres"):
+        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    parts = urllib.parse.urlsplit(base)
+    name = parts.path.lstrip("/") or "amtstermin"
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    return admin, urllib.parse.urlunsplit(parts._replace(path=f"/{name}_{suffix}"))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def demo_server(admin_url: str, database_url: str, *, workers: int = 2, env: dict | None = None):
+    """Create the database, migrate, seed the demo town, serve it with granian; yield the base
+    URL. This process's ORM uses the same database meanwhile (DATABASE_URL must be PostgreSQL
+    too). `env` adds settings for the server (e.g. REDIS_URL). Stops the server and drops the
+    database afterwards."""
+    import secrets
+    import shutil
+    import subprocess
+    import urllib.parse
+    import urllib.request
+
+    import psycopg
+
+    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    static_root = tempfile.mkdtemp(prefix="amtstermin-static-")
+    env = {
+        **os.environ,
+        **(env or {}),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "0",
+        "DEBUG": "0",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    server = None
+    try:
+        for command in (["migrate", "-v0"], ["seed_demo"], ["collectstatic", "--noinput", "-v0"]):
+            subprocess.run(
+                manage + command, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
+            )
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "granian"),
+                *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)),
+                *("--workers", str(workers), "--no-ws", "amtstermin.wsgi:application"),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except OSError:
+                clock.sleep(0.2)
+        yield base
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=10)
+        shutil.rmtree(static_root, ignore_errors=True)
+        connection.close()  # this process's own connection, or DROP waits for it
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -76,9 +76,11 @@ run_pytest() {
   begin "pytest on $name"
   log=$(mktemp)
   set +e
-  # tee keeps the output live and gives us pytest's last line for the summary.
+  # tee keeps the output live and gives us pytest's last line for the summary. loadgroup: the
+  # tests marked xdist_group("threads") open dozens of PostgreSQL connections each, so they run
+  # one after another on one worker, never side by side (the server allows 100).
   env ${database_url:+DATABASE_URL="$database_url"} \
-    pytest -n 2 --color="$color" "$@" 2>&1 | tee "$log"
+    pytest -n 2 --dist loadgroup --color="$color" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
   last=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E ' in [0-9.]+s' | tail -n 1 |

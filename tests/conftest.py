@@ -10,7 +10,7 @@ from django.utils import translation
 
 from tests import factories
 
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser", "tests.office.logins"]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -16,6 +16,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # process, so two test runs on one machine never share (and break) each other's file.
     default_name = os.path.join(tempfile.gettempdir(), f"amtstermin-test-{os.getpid()}.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME", default_name)}
+# Live-server request threads each open a connection; kept alive they outlast their threads
+# and a concurrency test next to another runs PostgreSQL out of its 100 connections.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 # Tests never run collectstatic: {% static %} must not ask for a manifest entry, and WhiteNoise
 # must not warn (an error under filterwarnings) that STATIC_ROOT is missing; live_server serves

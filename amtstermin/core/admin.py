@@ -4,13 +4,16 @@ A convenience for IT staff, not the back office. Appointments are read-only here
 written only by the booking core (amtstermin/core/booking.py), never through a form.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from . import numbers
+from . import devices, numbers
 from .models import (
     Absence,
     Appointment,
@@ -19,8 +22,11 @@ from .models import (
     Closure,
     Counter,
     Department,
+    DeviceLink,
     Document,
     Location,
+    OnlineRequest,
+    OnlineRequestEvent,
     RosterBlock,
     Service,
     ServiceDocument,
@@ -89,6 +95,8 @@ class LocationAdmin(ChangesCapacity, TranslationAdmin):
                     "requires_email_confirmation",
                     "hold_minutes",
                     "rerelease_minutes",
+                    "max_online_per_email",
+                    "reminder_hours",
                 )
             },
         ),
@@ -187,13 +195,13 @@ class RosterBlockInline(admin.TabularInline):
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(ChangesCapacity):
-    list_display = ("name", "department", "user", "active")
-    list_filter = ("active", "department", "skills")
+    list_display = ("name", "department", "role", "user", "active")
+    list_filter = ("active", "role", "department", "locations", "skills")
     list_select_related = ("department", "user")
     search_fields = ("name", "user__username")
     ordering = ("name",)
     raw_id_fields = ("user",)
-    filter_horizontal = ("skills",)
+    filter_horizontal = ("skills", "locations")
     inlines = [RosterBlockInline]
 
 
@@ -321,3 +329,105 @@ class AppointmentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Personal data is removed by the purge task after the retention period, not by hand.
         return False
+
+
+class OnlineRequestEventInline(ReadOnlyInline):
+    model = OnlineRequestEvent
+    fields = ("status", "at", "staff")
+
+
+@admin.register(OnlineRequest)
+class OnlineRequestAdmin(admin.ModelAdmin):
+    """Read-only: claiming, answering and rejecting go through core/online_requests.py, which
+    also keeps the history and emails the requester."""
+
+    list_display = ("reference", "kind", "status", "created_at", "claimed_by", "name")
+    list_filter = ("status", "kind")
+    list_select_related = ("claimed_by",)
+    search_fields = ("reference", "name", "email")
+    date_hierarchy = "created_at"
+    inlines = [OnlineRequestEventInline]
+    fields = (
+        "reference",
+        "service",
+        "kind",
+        "status",
+        "name",
+        "email",
+        "postal_address",
+        "language",
+        "data",
+        "fee",
+        "claimed_by",
+        "staff_notes",
+        "answer",
+        "rejection_reason",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DeviceLink)
+class DeviceLinkAdmin(admin.ModelAdmin):
+    """Links that open a call display or check-in kiosk without a login (core/devices.py).
+
+    Only a link's digest is stored, so its address is shown once, right after it is created;
+    a lost one is revoked and a new one created. Afterwards only the name can change.
+    """
+
+    list_display = ("name", "location", "kind", "created_at", "revoked_at")
+    list_filter = ("kind", "location", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("location",)
+    ordering = ("location", "kind", "name")
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        return (
+            ("location", "kind", "name", "created_at", "revoked_at")
+            if obj
+            else ("location", "kind", "name")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("location", "kind", "created_at", "revoked_at") if obj else ()
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token = devices.issue(obj.location, obj.kind, obj.name, now=timezone.now())
+        issued = devices.find(token, obj.kind)
+        # The admin goes on with `obj` (history, redirect): make it the row just created.
+        obj.pk, obj.digest, obj.created_at = issued.pk, issued.digest, issued.created_at
+        obj._state.adding = False
+        screen = "display:board" if obj.kind == DeviceLink.Kind.DISPLAY else "display:kiosk"
+        address = request.build_absolute_uri(reverse(screen, args=[token]))
+        self.message_user(
+            request,
+            gettext("Open this address on the screen. It is shown only now: %(address)s")
+            % {"address": address},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Revoke the selected device links"))
+    def revoke(self, request, queryset) -> None:
+        now = timezone.now()
+        active = list(queryset.filter(revoked_at__isnull=True))
+        for device in active:
+            devices.revoke(device, now=now)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d device link revoked.", "%(count)d device links revoked.", len(active)
+            )
+            % {"count": len(active)},
+        )

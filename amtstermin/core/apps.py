@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "amtstermin.core"
     label = "core"
     verbose_name = _("Appointments")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

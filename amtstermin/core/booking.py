@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from . import numbers
+from . import limits, numbers
 from .errors import (
     HoldExpired,
     InvalidContact,
@@ -19,6 +19,7 @@ from .errors import (
     NotChangeable,
     OutsideHorizon,
     SlotTaken,
+    TooManyActive,
     TooShortNotice,
 )
 from .items import Item, service_ids, units_needed, validate
@@ -31,6 +32,7 @@ from .models import (
     Location,
     Status,
 )
+from .notifications import reminders
 from .notifications.events import MailEvent
 from .scheduling import availability, capacity, engine
 from .tasks import send_appointment_mail
@@ -74,7 +76,8 @@ def book(
     """Book `items` at `start`. Raises a BookingError (SlotTaken with alternatives if taken).
 
     Online bookings at a location that asks for it, or with `require_confirmation` (no proof of
-    work), are held as reserved until the emailed link is followed.
+    work), are held as reserved until the emailed link is followed. An online booking for an
+    address that already holds the location's limit raises TooManyActive (core/limits.py).
     """
     items = list(items)
     start, now = _utc(start), _utc(now)
@@ -92,12 +95,20 @@ def book(
                 location, items, start, contact, channel, now, idempotency_key, reserve
             )
         except _Taken:
+            # Both clicks of a double click arrive together: the time is taken by our own first.
+            if repeated := _repeated(idempotency_key, now=now):
+                return repeated
             break
         except IntegrityError:
             # PostgreSQL's exclusion constraint refused an overlap a concurrent booking committed
             # first (or the same double click won): look again with its row visible.
             if repeated := _repeated(idempotency_key, now=now):
                 return repeated
+        except TooManyActive:
+            # A double click at the limit: the first click's booking counted against the second.
+            if repeated := _repeated(idempotency_key, now=now):
+                return repeated
+            raise
     raise SlotTaken(availability.nearest(location, items, start, now=now, channel=channel))
 
 
@@ -111,6 +122,11 @@ def _repeated(idempotency_key: str | None, *, now: datetime) -> Booked | None:
 
 @transaction.atomic(durable=True)
 def _book_once(location, items, start, contact, channel, now, idempotency_key, reserve) -> Booked:
+    email_key = limits.normalise_email(contact.email)
+    if channel == Channel.ONLINE:
+        # First, before any row lock: it may wait for another booking of the same mailbox.
+        limits.check_active_limit(location, email_key, now=now)
+    _lock(location)
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
     _expire(Appointment.objects.filter(start__lt=end, end__gt=start), now=now)
@@ -132,6 +148,7 @@ def _book_once(location, items, start, contact, channel, now, idempotency_key, r
         waiting_number=numbers.next_waiting_number(location, day),
         name=contact.name,
         email=contact.email,
+        email_key=email_key,
         phone=contact.phone,
         language=contact.language,
         hold_expires_at=now + timedelta(minutes=location.hold_minutes) if reserve else None,
@@ -148,7 +165,7 @@ def _book_once(location, items, start, contact, channel, now, idempotency_key, r
         now,
     )
     token = issue_access_token(appointment, now=now)
-    _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED)
+    _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED, now=now)
     # Last, so the location row every booking updates is locked only until the commit.
     location.bump_version()
     return Booked(appointment, token)
@@ -171,7 +188,7 @@ def confirm(*, appointment: Appointment, now: datetime) -> Appointment:
         appointment.hold_expires_at = None
         appointment.save(update_fields=["status", "hold_expires_at"])
         _record(appointment, AppointmentEvent.Kind.CONFIRMED, now)
-        _mail(appointment, MailEvent.BOOKED)
+        _mail(appointment, MailEvent.BOOKED, now=now)
     return appointment
 
 
@@ -182,6 +199,7 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
     """
     now = _utc(now)
     with transaction.atomic(durable=True):
+        _lock(appointment.location)  # before the appointment's row: the order rosters keep
         appointment = _locked(appointment)
         if appointment.status == Status.CANCELLED:
             return appointment
@@ -203,7 +221,7 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
             ]
         )
         _record(appointment, AppointmentEvent.Kind.CANCELLED, now, channel=channel)
-        _mail(appointment, MailEvent.CANCELLED)
+        _mail(appointment, MailEvent.CANCELLED, now=now)
         location.bump_version()  # last: see _book_once
     return appointment
 
@@ -229,9 +247,12 @@ def reschedule(
 
 @transaction.atomic(durable=True)
 def _reschedule_once(appointment, items, start, now, channel) -> Appointment:
+    _lock(appointment.location)  # the location first, then the appointment, as rosters do
     appointment = _locked(appointment)
     if not appointment.is_changeable(now=now):
         raise NotChangeable()
+    if appointment.start == start:
+        return appointment  # a double click on "move": the first one moved it already
     location = appointment.location
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
@@ -261,8 +282,36 @@ def _reschedule_once(appointment, items, start, now, channel) -> Appointment:
         channel=channel,
         detail={"from": old_start.isoformat(), "to": start.isoformat()},
     )
-    _mail(appointment, MailEvent.RESCHEDULED)
+    _mail(appointment, MailEvent.RESCHEDULED, now=now)
     location.bump_version()  # last: see _book_once
+    return appointment
+
+
+def reassign(*, appointment: Appointment, staff_id: int | None, now: datetime) -> Appointment:
+    """Hand an appointment to clerk `staff_id` at the same time, unnoticed by the citizen; with
+    None (nobody is free any more) keep it and ask the citizen by mail to choose a new time.
+
+    Runs in the caller's transaction (a roster change, which bumps the version); the caller has
+    checked that the clerk is free. Raises NotChangeable once the appointment has begun.
+    """
+    appointment = _locked(appointment)
+    if not appointment.is_changeable(now=now):
+        raise NotChangeable()
+    if staff_id is not None:
+        detail = {"from": appointment.staff_id, "to": staff_id}
+        appointment.staff_id = staff_id
+        appointment.save(update_fields=["staff"])
+        _record(appointment, AppointmentEvent.Kind.REASSIGNED, now, detail=detail)
+        return appointment
+    # Not cancelled on the citizen's behalf: the time stays theirs until they choose another.
+    # The new version silences the reminder scheduled for the time nobody can serve.
+    appointment.sequence += 1
+    appointment.save(update_fields=["sequence"])
+    _record(appointment, AppointmentEvent.Kind.DISRUPTED, now)
+    if appointment.email and not _mail_off.get():
+        send_appointment_mail.enqueue(
+            appointment_id=appointment.pk, event=MailEvent.DISRUPTED, sequence=appointment.sequence
+        )
     return appointment
 
 
@@ -286,24 +335,29 @@ def expire_holds(*, now: datetime) -> int:
         return _expire(Appointment.objects.all(), now=now)
 
 
-def issue_access_token(appointment: Appointment, *, now: datetime) -> str:
-    """A new link key for the citizen; only its SHA-256 digest is stored."""
+def issue_access_token(appointment: Appointment, *, now: datetime, mailed: bool = False) -> str:
+    """A new link key for the citizen; only its SHA-256 digest is stored.
+
+    `mailed`: the key goes into an email, so following it proves access to the mailbox.
+    """
     token = numbers.new_token()
     AccessToken.objects.create(
-        appointment=appointment, digest=numbers.digest(token), created_at=now
+        appointment=appointment, digest=numbers.digest(token), mailed=mailed, created_at=now
     )
     return token
 
 
-def find_by_token(token: str) -> Appointment | None:
-    """The appointment a link key opens, or None (unknown keys reveal nothing)."""
+def find_by_token(token: str, *, mailed: bool = False) -> Appointment | None:
+    """The appointment a link key opens, or None (unknown keys reveal nothing).
+
+    `mailed=True` accepts only keys that were sent by email: the double opt-in's proof.
+    """
     if not token or len(token) > 100:
         return None
-    found = (
-        AccessToken.objects.filter(digest=numbers.digest(token))
-        .select_related("appointment__location")
-        .first()
-    )
+    keys = AccessToken.objects.filter(digest=numbers.digest(token))
+    if mailed:
+        keys = keys.filter(mailed=True)
+    found = keys.select_related("appointment__location").first()
     return found.appointment if found else None
 
 
@@ -326,6 +380,12 @@ def _free_staff(location, items, start, length, *, channel, now, exclude=None) -
     grid = loaded.grids[0]
     unit = int((start - grid.start).total_seconds()) // (location.slot_minutes * 60)
     return engine.pick(loaded.staff_days[day], service_ids(items), unit, length)
+
+
+def _lock(location: Location) -> None:
+    """Take the location's row before reading free time, as roster changes do (core/rosters.py):
+    a booking and a new absence or closure then never both pass each other's check."""
+    Location.objects.select_for_update().filter(pk=location.pk).values_list("pk").first()
 
 
 def _utc(moment: datetime) -> datetime:
@@ -386,7 +446,9 @@ def without_mail() -> Iterator[None]:
         _mail_off.reset(reset)
 
 
-def _mail(appointment: Appointment, event: MailEvent) -> None:
-    # Inside the caller's transaction: the task row is the outbox, committed with the change.
+def _mail(appointment: Appointment, event: MailEvent, *, now: datetime) -> None:
+    # Inside the caller's transaction: the task rows are the outbox, committed with the change.
     if appointment.email and not _mail_off.get():
         send_appointment_mail.enqueue(appointment_id=appointment.pk, event=event)
+        # Booked, confirmed or moved: remind of this version (a cancelled one gets none).
+        reminders.schedule(appointment, now=now)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +49,19 @@ class NotChangeable(BookingError):
     message = _("This appointment can no longer be changed.")
 
 
+class TooManyActive(BookingError):
+    """The address already holds the location's maximum of upcoming online appointments.
+
+    Worded without saying how many or which appointments exist: whoever typed the address
+    learns only that it cannot book more online right now (see core/limits.py).
+    """
+
+    message = _(
+        "This email address cannot book more appointments online at the moment. Please cancel "
+        "an appointment you no longer need, or call us."
+    )
+
+
 class HoldExpired(BookingError):
     message = _("The confirmation period has passed; please book again.")
 
@@ -60,3 +74,116 @@ class SlotTaken(BookingError):
     def __init__(self, alternatives: list[datetime] | None = None):
         super().__init__()
         self.alternatives = alternatives or []
+
+
+class CheckInError(BookingError):
+    """Base of the rules a check-in can break; nothing was written when it is raised."""
+
+    message = _("Check-in is not possible. Please ask at the front desk.")
+
+
+class UnknownReference(CheckInError):
+    message = _("We cannot find an appointment with this reference number. Please check it.")
+
+
+class NotToday(CheckInError):
+    message = _("Your appointment is not today. Please come on the day of your appointment.")
+
+
+class NotConfirmed(CheckInError):
+    message = _("Your appointment was not confirmed by email. Please ask at the front desk.")
+
+
+class TooEarly(CheckInError):
+    def __init__(self, come_back_at: datetime):
+        self.come_back_at = come_back_at
+        super().__init__(
+            _("You are early. Please come back at %(time)s.")
+            % {"time": formats.time_format(come_back_at)}
+        )
+
+
+class TooLate(CheckInError):
+    message = _(
+        "Your appointment time has passed. Please ask at the front desk or book a new appointment."
+    )
+
+
+class NotCalled(CheckInError):
+    message = _("This visitor is not called at the moment.")
+
+
+class OnlineRequestError(Exception):
+    """Base of the rules an online request can break; nothing was written when it is raised.
+
+    `field` names the form field the message belongs to, if any.
+    """
+
+    message = _("This request cannot be processed.")
+    field: str | None = None
+
+    def __init__(self, message=None, *, field=None):
+        if message is not None:
+            self.message = message
+        if field is not None:
+            self.field = field
+        super().__init__(str(self.message))
+
+
+class NotRequestable(OnlineRequestError):
+    message = _("This service cannot be requested online.")
+
+
+class InvalidRequester(OnlineRequestError):
+    message = _("Please give your name, a valid email address and your postal address.")
+
+
+class MissingName(OnlineRequestError):
+    field = "last_name"
+    message = _("Please give the first and last name of the person you are looking for.")
+
+
+class InvalidBirthDate(OnlineRequestError):
+    field = "date_of_birth"
+    message = _("Please give a valid date of birth.")
+
+
+class MissingLastAddress(OnlineRequestError):
+    field = "last_known_address"
+    message = _("Please give the last address you know of the person.")
+
+
+class MissingPurpose(OnlineRequestError):
+    field = "purpose"
+    message = _("Please tell us what you need the information for.")
+
+
+class MissingPlaceOfBirth(OnlineRequestError):
+    field = "place_of_birth"
+    message = _("Please give your place of birth.")
+
+
+class NoConsent(OnlineRequestError):
+    field = "consent"
+    message = _("Please confirm that you accept the fee and that your details are correct.")
+
+
+class MissingText(OnlineRequestError):
+    field = "text"
+    message = _("Please write the answer or the reason for the rejection.")
+
+
+class NotYourDepartment(OnlineRequestError):
+    message = _("This request belongs to another department.")
+
+
+class AlreadyClaimed(OnlineRequestError):
+    message = _("A colleague is already working on this request.")
+
+
+class NotClaimed(OnlineRequestError):
+    message = _("Please take on the request before answering it.")
+
+
+class RequestClosed(OnlineRequestError):
+    message = _("This request has already been answered or rejected.")

@@ -4,6 +4,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count
+
 from .errors import NoItems, NotOffered, TooManyUnits
 from .models import Location, Service, ServiceDocument
 from .scheduling.engine import units_for
@@ -87,3 +89,14 @@ def documents_to_bring(items: Sequence[Item]) -> list[DocumentToBring]:
                 rule.document.name, rule.document.note, count
             )
     return list(merged.values())
+
+
+def locations_for(items: Sequence[Item]) -> list[Location]:
+    """The locations that offer every requested service, by name."""
+    wanted = service_ids(items)
+    return list(
+        Location.objects.filter(services__in=wanted)
+        .annotate(offered=Count("services", distinct=True))
+        .filter(offered=len(wanted))
+        .order_by("name")
+    )

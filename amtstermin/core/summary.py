@@ -47,6 +47,7 @@ class Summary:
     arrival: str  # "09:25"
     arrival_advice: str  # the whole sentence around `arrival`
     hold_until: str | None  # a reserved hold's deadline ("08:30"), even once passed; else None
+    has_begun: bool  # its start has passed: no arrival advice, no changes online
     reference: str
     waiting_number: str
 
@@ -61,9 +62,8 @@ def summarize(appointment: Appointment, *, now: datetime) -> Summary:
     Two queries at most, whatever the number of services: the items (skipped when the caller
     prefetched them with ITEMS) and the documents (skipped once the appointment is withdrawn).
     """
-    prefetch_related_objects([appointment], ITEMS)
     location = appointment.location
-    items = [Item(row.service, row.quantity) for row in appointment.items.all()]
+    items = items_of(appointment)
     status = appointment.status
     if appointment.is_stale_hold(now=now):
         status = Status.EXPIRED
@@ -90,7 +90,7 @@ def summarize(appointment: Appointment, *, now: datetime) -> Summary:
         documents=documents,
         document_lines=[_document_line(document) for document in documents],
         total_fee=fee,
-        fee=_fee_text(fee),
+        fee=fee_text(fee),
         fee_notes=[
             (item.service.name, item.service.fee_note) for item in items if item.service.fee_note
         ],
@@ -100,9 +100,16 @@ def summarize(appointment: Appointment, *, now: datetime) -> Summary:
         )
         % {"arrival": arrival},
         hold_until=hold_until,
+        has_begun=appointment.start <= now,
         reference=appointment.reference,
         waiting_number=appointment.waiting_number,
     )
+
+
+def items_of(appointment: Appointment) -> list[Item]:
+    """The booked services with quantities; one query unless the caller prefetched ITEMS."""
+    prefetch_related_objects([appointment], ITEMS)
+    return [Item(row.service, row.quantity) for row in appointment.items.all()]
 
 
 def when(moment: datetime) -> str:
@@ -123,7 +130,7 @@ def _document_line(document: DocumentToBring) -> str:
     return f"{line} — {document.note}" if document.note else line
 
 
-def _fee_text(fee: Decimal) -> str:
+def fee_text(fee: Decimal) -> str:
     if not fee:
         return _("free of charge")
     return _("%(fee)s €") % {"fee": formats.number_format(fee, decimal_pos=2)}

@@ -24,25 +24,60 @@ def mail_retry_delay(attempt: int) -> timedelta:
 
 
 @task()
-def send_appointment_mail(*, appointment_id: int, event: str, attempt: int = 1) -> None:
+def send_appointment_mail(
+    *, appointment_id: int, event: str, attempt: int = 1, sequence: int | None = None
+) -> None:
     """Send the email for `event` (a MailEvent value) of an appointment, once.
 
-    When the SMTP server fails, the task enqueues its next attempt with a growing delay and ends
-    successfully; after the last attempt it raises, so the task shows as failed in the admin.
+    With `sequence`, only while the appointment is still that version: a reminder scheduled
+    before a move or a cancellation does nothing.
     """
     # booking.py imports this module to enqueue the task; the mail module needs booking back.
     from .notifications import mail
 
+    _deliver_or_retry(
+        send_appointment_mail,
+        lambda: mail.deliver(
+            appointment_id=appointment_id,
+            event=MailEvent(event),
+            now=timezone.now(),
+            sequence=sequence,
+        ),
+        what=f"Mail {event} for appointment {appointment_id}",
+        attempt=attempt,
+        arguments={"appointment_id": appointment_id, "event": event, "sequence": sequence},
+    )
+
+
+@task()
+def send_online_request_mail(*, request_id: int, event: str, attempt: int = 1) -> None:
+    """Send the email for `event` (the status it reports) of an online request, once."""
+    from .notifications import request_mail
+
+    _deliver_or_retry(
+        send_online_request_mail,
+        lambda: request_mail.deliver(request_id=request_id, event=event, now=timezone.now()),
+        what=f"Mail {event} for online request {request_id}",
+        attempt=attempt,
+        arguments={"request_id": request_id, "event": event},
+    )
+
+
+def _deliver_or_retry(mail_task, deliver, *, what: str, attempt: int, arguments: dict) -> None:
+    """Run `deliver`; when the SMTP server fails, enqueue `mail_task` again with a growing delay.
+
+    The task then ends successfully; after the last attempt it raises, so the task shows as
+    failed in the admin.
+    """
     try:
-        mail.deliver(appointment_id=appointment_id, event=MailEvent(event), now=timezone.now())
+        deliver()
     except OSError as error:  # smtplib.SMTPException is an OSError, as are refused connections
         # A backend that cannot defer (the immediate one in tests) has no later to retry at.
-        backend = send_appointment_mail.get_backend()
+        backend = mail_task.get_backend()
         if attempt >= MAIL_ATTEMPTS or not backend.supports_defer:
             logger.error(
-                "Mail %s for appointment %s failed for good (attempt %s of %s): %s",
-                event,
-                appointment_id,
+                "%s failed for good (attempt %s of %s): %s",
+                what,
                 attempt,
                 MAIL_ATTEMPTS,
                 _reason(error),
@@ -50,17 +85,14 @@ def send_appointment_mail(*, appointment_id: int, event: str, attempt: int = 1) 
             raise
         run_after = timezone.now() + mail_retry_delay(attempt)
         logger.warning(
-            "Mail %s for appointment %s failed (attempt %s of %s), retrying at %s: %s",
-            event,
-            appointment_id,
+            "%s failed (attempt %s of %s), retrying at %s: %s",
+            what,
             attempt,
             MAIL_ATTEMPTS,
             run_after.isoformat(),
             _reason(error),
         )
-        send_appointment_mail.using(run_after=run_after).enqueue(
-            appointment_id=appointment_id, event=event, attempt=attempt + 1
-        )
+        mail_task.using(run_after=run_after).enqueue(**arguments, attempt=attempt + 1)
 
 
 def _reason(error: OSError) -> str:

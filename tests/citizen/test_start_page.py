@@ -1,5 +1,6 @@
-"""The start page and the list of services, as a citizen reads them (German is the default)."""
+"""The start page, and the services as the booking wizard's first step lists them (German)."""
 
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -33,11 +34,32 @@ def test_citizen_sees_the_office_and_the_booking_button_on_the_start_page(client
     assertContains(response, "Bürgerbüro Musterstadt</h1>")
     assertContains(response, "Marktplatz 1")
     assertContains(response, 'href="tel:0215186-0"')
+    # The two ways in: booking and the service portal.
+    assertContains(response, 'id="entry-booking">Online-Terminvergabe</h2>', html=False)
     assertContains(
-        response,
-        f'<a class="kern-btn kern-btn--primary" href="{reverse("citizen:services")}">',
+        response, f'href="{reverse("citizen:services")}" aria-describedby="entry-booking"'
     )
-    assertContains(response, "Online-Terminvergabe")
+    assertContains(response, 'id="entry-portal">Online-Service-Portal</h2>', html=False)
+    assertContains(response, f'href="{reverse("citizen:portal")}" aria-describedby="entry-portal"')
+
+
+def test_start_page_shows_the_opening_hours_from_the_rosters(client):
+    where = factories.location()
+    morning = factories.staff()
+    afternoon = factories.staff()
+    factories.roster(morning, where, weekdays=[1], start=time(8), end=time(12))
+    factories.roster(afternoon, where, weekdays=[1], start=time(11), end=time(13))
+    factories.roster(afternoon, where, weekdays=[1], start=time(14), end=time(18))
+    factories.roster(morning, where, weekdays=[0], valid_until=date(2021, 1, 1))  # long ended
+
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(response, "Öffnungszeiten")
+    assertContains(
+        response, '<dt class="kern-description-list-item__key">Dienstag</dt>', html=False
+    )
+    assertContains(response, "08:00–13:00, 14:00–18:00")
+    assertNotContains(response, "Montag")
     assertContains(response, "Zum Hauptinhalt springen")
     assertContains(response, '<main id="main"')
 
@@ -71,10 +93,12 @@ def test_citizen_can_switch_the_language_without_javascript(client):
 
 
 def test_citizen_reads_duration_fee_and_quantity_of_each_bookable_service(client):
+    where = factories.location()
     registry = factories.department(name="Einwohnermeldewesen")
     factories.service(
         name="Personalausweis beantragen",
         department=registry,
+        locations=[where],
         duration_minutes=15,
         fee=Decimal("46.00"),
         max_quantity=3,
@@ -82,6 +106,8 @@ def test_citizen_reads_duration_fee_and_quantity_of_each_bookable_service(client
     factories.service(
         name="Anmeldung einer Wohnung",
         department=registry,
+        locations=[where],
+        life_situation="Umzug",
         duration_minutes=20,
         fee=Decimal("0.00"),
         max_quantity=1,
@@ -90,20 +116,23 @@ def test_citizen_reads_duration_fee_and_quantity_of_each_bookable_service(client
     response = client.get(reverse("citizen:services"))
 
     assertContains(response, "<h1", count=1)
-    assertContains(response, "Mit Termin vor Ort")
-    assertContains(response, "Einwohnermeldewesen</h3>", count=1)
-    assertContains(response, "Personalausweis beantragen")
+    assertContains(response, "Welche Dienstleistungen brauchen Sie?</h1>")
+    assertContains(response, "Einwohnermeldewesen</h2>", count=1)
+    assertContains(response, "Umzug</h3>", count=1)
+    assertContains(response, "Personalausweis beantragen</label>")
     assertContains(response, "ca. 15 Min.")
     assertContains(response, "46,00 €")
     assertContains(response, "bis zu 3 pro Termin")
+    assertContains(response, "Anmeldung einer Wohnung</label>")
     assertContains(response, "ca. 20 Min.")
     assertContains(response, "gebührenfrei")
-    assertContains(response, "1 pro Termin")
+    assertContains(response, "· 1 pro Termin")
     assertNotContains(response, "Online erledigen – ohne Besuch")
 
 
 def test_citizen_finds_services_without_a_visit_apart_from_bookable_ones(client):
-    factories.service(name="Personalausweis beantragen")
+    where = factories.location()
+    factories.service(name="Personalausweis beantragen", locations=[where])
     factories.service(name="Melderegisterauskunft", mode=Service.Mode.ONLINE_REQUEST)
     factories.service(
         name="Kfz-Zulassung",
@@ -117,6 +146,7 @@ def test_citizen_finds_services_without_a_visit_apart_from_bookable_ones(client)
     online_part = content.split("Online erledigen – ohne Besuch", 1)[1]
     assert "Personalausweis beantragen" not in online_part
     assert "Melderegisterauskunft" in online_part
+    assert "Dafür müssen Sie nicht vorbeikommen." in online_part
     assertContains(
         response,
         '<a class="kern-link" href="https://kreis.example.org/kfz" rel="external noopener">',
@@ -126,7 +156,7 @@ def test_citizen_finds_services_without_a_visit_apart_from_bookable_ones(client)
 
 
 def test_citizen_does_not_see_inactive_services(client):
-    factories.service(name="Alter Reisepass", active=False)
+    factories.service(name="Alter Reisepass", active=False, locations=[factories.location()])
 
     response = client.get(reverse("citizen:services"))
 
@@ -137,12 +167,15 @@ def test_citizen_does_not_see_inactive_services(client):
 @pytest.mark.parametrize("rows", [1, 3])
 def test_service_list_queries_do_not_grow_with_services(client, django_assert_num_queries, rows):
     # Each factory service gets its own department, so an N+1 on departments would show.
+    where = factories.location()
     for _ in range(rows):
-        factories.service()
+        factories.service(locations=[where])
         factories.service(mode=Service.Mode.EXTERNAL_LINK, external_url="https://example.org/")
 
     with django_assert_num_queries(2):  # bookable services, services without a visit
         response = client.get(reverse("citizen:services"))
 
     assert response.status_code == 200
-    assert response.content.decode().count('class="kern-card"') == 2 * rows
+    content = response.content.decode()
+    assert content.count('<li class="amt-service-row">') == rows
+    assert content.count('class="kern-card"') == rows

@@ -7,10 +7,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from amtstermin.core import booking
+from amtstermin.core import booking, devices, online_requests
 from amtstermin.core.items import Item
-from amtstermin.core.models import Appointment, Channel, Location, RosterBlock
+from amtstermin.core.models import (
+    Appointment,
+    Channel,
+    DeviceLink,
+    Location,
+    OnlineRequest,
+    RosterBlock,
+    Service,
+)
+from tests import factories
 from tests.conftest import berlin
+from tests.office.logins import log_in_verified
 
 CORE_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label == "core"),
@@ -30,6 +40,37 @@ def book(office, name="Erika Mustermann", start=None, channel=Channel.PHONE) -> 
     ).appointment
 
 
+def submit_online_request() -> OnlineRequest:
+    return online_requests.submit(
+        service=factories.service(mode=Service.Mode.ONLINE_REQUEST),
+        kind=OnlineRequest.Kind.STEUER_ID,
+        requester=online_requests.Requester(
+            name="Erika Mustermann", email="erika@example.org", postal_address="Markt 3"
+        ),
+        data={"date_of_birth": "1975-06-30", "place_of_birth": "Köln"},
+        now=NOW,
+    ).request
+
+
+def test_superuser_without_second_factor_is_sent_to_the_office_login(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/verwaltung/anmelden/?next=/admin/"
+    assert "Anmeldung für die Verwaltung" in response.content.decode()
+
+
+def test_admin_login_page_is_the_office_login(client):
+    response = client.get(reverse("admin:login"), {"next": "/admin/core/location/"})
+    assert response["Location"] == "/verwaltung/anmelden/?next=/admin/core/location/"
+
+
+def test_verified_login_without_admin_rights_gets_no_admin(client, django_user_model):
+    log_in_verified(client, django_user_model.objects.create_user("clerk", password="x"))
+    response = client.get(reverse("admin:core_location_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
 def test_every_model_a_town_configures_is_registered():
     names = {model.__name__ for model in CORE_MODELS}
     assert names == {
@@ -37,8 +78,10 @@ def test_every_model_a_town_configures_is_registered():
         "Appointment",
         "Closure",
         "Department",
+        "DeviceLink",
         "Document",
         "Location",
+        "OnlineRequest",
         "RosterBlock",
         "Service",
         "StaffMember",
@@ -51,7 +94,7 @@ def test_superuser_opens_list_and_add_page(admin_client, office, model):
     name = model._meta.model_name
     assert admin_client.get(reverse(f"admin:core_{name}_changelist")).status_code == 200
     add = admin_client.get(reverse(f"admin:core_{name}_add"))
-    assert add.status_code == (403 if model is Appointment else 200)
+    assert add.status_code == (403 if model in (Appointment, OnlineRequest) else 200)
 
 
 @pytest.mark.parametrize("model", CORE_MODELS, ids=lambda model: model.__name__)
@@ -61,6 +104,8 @@ def test_superuser_opens_change_page(admin_client, office, model):
     office.location.closures.create(
         start=NOW, end=NOW + timedelta(hours=4), reason="Betriebsausflug"
     )
+    devices.issue(office.location, DeviceLink.Kind.DISPLAY, "Wartebereich", now=NOW)
+    submit_online_request()
     row = model.objects.first()
     url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
     assert admin_client.get(url).status_code == 200

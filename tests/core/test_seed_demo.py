@@ -1,5 +1,6 @@
 """The demo town: complete, repeatable, realistic, and booked through the booking core."""
 
+from base64 import b32decode
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -11,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amtstermin.core.demo.musterstadt import MUSTERSTADT
 from amtstermin.core.items import Item, documents_to_bring
@@ -53,6 +56,7 @@ MODELS = [
     AppointmentItem,
     AppointmentEvent,
     AccessToken,
+    TOTPDevice,
     get_user_model(),
 ]
 
@@ -96,10 +100,26 @@ def test_second_run_changes_nothing(demo):
     assert demo.version_after_second == demo.version_after_first
 
 
-def test_first_run_prints_the_demo_logins(demo):
-    assert "admin / Rathaus-Demo-2026" in demo.first_output
-    for number in range(1, 7):
-        assert f"clerk{number} / Buergerbuero-Demo-2026" in demo.first_output
+def test_first_run_prints_the_demo_logins_with_their_authenticator_key(demo):
+    lines = demo.first_output.splitlines()
+    expected = ["admin / Rathaus-Demo-2026"] + [
+        f"clerk{number} / Buergerbuero-Demo-2026" for number in range(1, 7)
+    ]
+    for start in expected:
+        [line] = [line for line in lines if line.strip().startswith(start)]
+        assert f"Authenticator-Schlüssel {MUSTERSTADT.demo_totp_secret}" in line
+    assert "/verwaltung/anmelden/" in demo.first_output
+
+
+def test_a_code_from_the_printed_key_passes_every_demo_logins_second_factor(location):
+    code = f"{totp(b32decode(MUSTERSTADT.demo_totp_secret)):06d}"
+    devices = TOTPDevice.objects.filter(confirmed=True).select_related("user")
+    assert sorted(device.user.username for device in devices) == [
+        "admin",
+        *(f"clerk{number}" for number in range(1, 7)),
+    ]
+    for device in devices:
+        assert device.verify_token(code), device.user.username
 
 
 def test_musterstadt_has_one_buergerbuero_with_four_counters_in_nrw(location):
@@ -185,7 +205,11 @@ def test_registration_needs_the_landlords_confirmation_once_and_an_id_per_person
 
 def test_six_staff_members_with_logins_two_of_them_generalists(location):
     bookable = set(Service.objects.bookable().values_list("pk", flat=True))
-    staff = list(StaffMember.objects.select_related("user").prefetch_related("skills"))
+    staff = list(
+        StaffMember.objects.exclude(role=StaffMember.Role.ADMINISTRATOR)
+        .select_related("user")
+        .prefetch_related("skills")
+    )
     assert len(staff) == 6
     generalists = [m for m in staff if {s.pk for s in m.skills.all()} == bookable]
     assert len(generalists) == 2
@@ -194,6 +218,19 @@ def test_six_staff_members_with_logins_two_of_them_generalists(location):
         assert not member.user.is_staff  # the back office, not the Django admin
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(MUSTERSTADT.admin_password)
+
+
+def test_five_clerks_and_a_team_lead_work_at_the_buergerbuero_and_admin_sees_all(location):
+    roles = dict(StaffMember.objects.values_list("user__username", "role"))
+    assert roles == {
+        **{f"clerk{number}": "clerk" for number in range(1, 6)},
+        "clerk6": "team_lead",
+        "admin": "admin",
+    }
+    for member in StaffMember.objects.all():
+        assert list(member.locations.all()) == [location]
+    administrator = StaffMember.objects.get(user__username="admin")
+    assert not administrator.skills.exists() and not administrator.roster.exists()
 
 
 def test_demo_passwords_pass_the_password_validators(location):

@@ -86,10 +86,10 @@ def test_citizen_follows_online_booking_from_start_page_to_services(
     page.wait_for_load_state("networkidle")
 
     assert page.url == live_server.url + "/termin/"
-    assert page.locator("h1").inner_text() == "Dienstleistungen"
-    booking = page.get_by_role("region", name="Mit Termin vor Ort")
-    assert booking.get_by_role("heading", name="Personalausweis beantragen").is_visible()
-    assert "46,00 €" in booking.inner_text()
+    # The booking wizard's first step: a quantity for each service with an appointment.
+    assert page.locator("h1").inner_text() == "Welche Dienstleistungen brauchen Sie?"
+    assert page.get_by_label("Personalausweis beantragen").input_value() == "0"
+    assert "46,00 €" in page.locator("main").inner_text()
     online = page.get_by_role("region", name="Online erledigen – ohne Besuch")
     assert online.get_by_role("heading", name="Melderegisterauskunft").is_visible()
     external = online.get_by_role("link", name="Kfz-Zulassung")
@@ -125,6 +125,6 @@ def test_citizen_switches_to_english_without_javascript(live_server, town, brows
 
         assert page.url == live_server.url + "/termin/"
         assert page.locator("html").get_attribute("lang") == "en"
-        assert page.locator("h1").inner_text() == "Services"
+        assert page.locator("h1").inner_text() == "Which services do you need?"
     finally:
         context.close()

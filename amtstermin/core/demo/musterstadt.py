@@ -470,6 +470,7 @@ STAFF = (
         username="clerk6",
         name="Peter Schulte",
         department="einwohnermeldewesen",
+        role="team_lead",
         skills=(
             "fuehrungszeugnis",
             "beglaubigung",
@@ -580,7 +581,11 @@ MUSTERSTADT = Town(
     # Numbers the Bundesnetzagentur reserves for fiction (Köln 0221 4710 000–999).
     phone_prefix="0221 4710 ",
     admin_username="admin",
+    admin_name="Claudia Richter",
+    admin_department="einwohnermeldewesen",
     admin_password="Rathaus-Demo-2026",
     staff_password="Buergerbuero-Demo-2026",
+    # Public like the passwords: every demo login's authenticator app uses this key.
+    demo_totp_secret="MUSTERSTADTDEMONICHTGEHEIM234567",
     roster_valid_from=date(2025, 1, 1),
 )

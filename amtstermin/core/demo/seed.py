@@ -5,11 +5,13 @@ a value differs, so a second run writes nothing; the calendar is filled only whi
 has no upcoming appointments.
 """
 
+from base64 import b32decode
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import booking
 from ..models import (
@@ -34,6 +36,7 @@ class Login:
     name: str
     superuser: bool
     password_set: bool  # False: the user existed with another password, which was kept
+    totp_secret: str | None  # None: the login has its own authenticator app, which was kept
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,11 @@ def _configure(town: Town, *, now: datetime) -> tuple[Location, list[Login], int
         changed |= _service(spec, position, departments, location, documents)
 
     services = {service.slug: service for service in Service.objects.all()}
-    logins = [_login(town.admin_username, town.admin_password, name="", superuser=True)]
+    admin = _login(town.admin_username, town.admin_password, town, name="", superuser=True)
+    _administrator(admin, town, departments[town.admin_department], location)
+    logins = [admin]
     for spec in town.staff:
-        login = _login(spec.username, town.staff_password, name=spec.name, superuser=False)
+        login = _login(spec.username, town.staff_password, town, name=spec.name, superuser=False)
         logins.append(login)
         changed |= _staff(
             spec, login, town, location, departments[spec.department], services, now=now
@@ -178,6 +183,21 @@ def _document(spec: DocumentSpec, documents: dict[str, Document]) -> Document:
     return documents[spec.name.de]
 
 
+def _administrator(login: Login, town: Town, department: Department, location: Location) -> None:
+    """The admin's staff member: no roster, no skills, sees every department in the office."""
+    member, _ = _upsert(
+        StaffMember,
+        {"user": get_user_model().objects.get(username=login.username)},
+        {
+            "name": town.admin_name,
+            "department": department,
+            "role": StaffMember.Role.ADMINISTRATOR,
+            "active": True,
+        },
+    )
+    member.locations.set([location])
+
+
 def _staff(
     spec: StaffSpec,
     login: Login,
@@ -192,8 +212,9 @@ def _staff(
     member, changed = _upsert(
         StaffMember,
         {"user": user},
-        {"name": spec.name, "department": department, "active": True},
+        {"name": spec.name, "department": department, "role": spec.role, "active": True},
     )
+    member.locations.set([location])  # what the office shows them; no effect on capacity
     changed |= _set_related(member.skills, [services[slug] for slug in spec.skills])
     kept = []
     for block in spec.blocks:
@@ -230,7 +251,7 @@ def _staff(
     return changed
 
 
-def _login(username: str, password: str, *, name: str, superuser: bool) -> Login:
+def _login(username: str, password: str, town: Town, *, name: str, superuser: bool) -> Login:
     first_name, _, last_name = name.partition(" ")
     user, created = get_user_model().objects.get_or_create(
         username=username,
@@ -247,7 +268,18 @@ def _login(username: str, password: str, *, name: str, superuser: bool) -> Login
         user.save(update_fields=["password"])
     # An existing account keeps its password: a demo must never reset a real one.
     password_set = created or user.check_password(password)
-    return Login(username, password, name, superuser, password_set)
+    totp_secret = _demo_authenticator(user, town.demo_totp_secret) if password_set else None
+    return Login(username, password, name, superuser, password_set, totp_secret)
+
+
+def _demo_authenticator(user, secret: str) -> str | None:
+    """Give a demo login the demo's public authenticator key, unless it has its own app."""
+    key = b32decode(secret).hex()
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None:
+        TOTPDevice.objects.create(user=user, name="Demo", key=key, confirmed=True)
+        return secret
+    return secret if device.key == key else None
 
 
 def _translated(field: str, text: Text) -> dict[str, str]:

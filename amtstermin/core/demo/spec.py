@@ -75,6 +75,7 @@ class StaffSpec:
     skills: tuple[str, ...]  # ServiceSpec.slug
     blocks: tuple[Block, ...]
     absent_this_week: bool = False
+    role: str = "clerk"  # StaffMember.Role; every demo clerk works at the town's one location
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ class Town:
     last_names: tuple[str, ...]
     phone_prefix: str
     admin_username: str
+    admin_name: str  # the administrator's staff member, which sees every department
+    admin_department: str  # DepartmentSpec.slug
     admin_password: str
     staff_password: str
+    demo_totp_secret: str  # base32, as authenticator apps take it typed in
     roster_valid_from: date

@@ -11,8 +11,10 @@ from .appointment import (
     WaitingNumberCounter,
 )
 from .catalog import Document, Service, ServiceDocument
+from .online_request import OnlineRequest, OnlineRequestEvent, OnlineRequestToken
 from .organisation import FEDERAL_STATES, Counter, Department, Location, public_holidays
 from .staff import Absence, Closure, RosterBlock, StaffMember
+from .visit import DeviceLink, Visit, VisitEvent, VisitItem
 
 __all__ = [
     "CHANGEABLE",
@@ -27,14 +29,21 @@ __all__ = [
     "Closure",
     "Counter",
     "Department",
+    "DeviceLink",
     "Document",
     "Location",
+    "OnlineRequest",
+    "OnlineRequestEvent",
+    "OnlineRequestToken",
     "RosterBlock",
     "SentMessage",
     "Service",
     "ServiceDocument",
     "StaffMember",
     "Status",
+    "Visit",
+    "VisitEvent",
+    "VisitItem",
     "WaitingNumberCounter",
     "public_holidays",
 ]

@@ -69,6 +69,8 @@ class Appointment(models.Model):
     waiting_number = models.CharField(_("waiting number"), max_length=12)
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"), blank=True)
+    # The address reduced to its mailbox (see core/limits.py): the per-address limit counts by it.
+    email_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=8, default="de")
     hold_expires_at = models.DateTimeField(_("unconfirmed hold expires"), null=True, blank=True)
@@ -167,6 +169,8 @@ class AppointmentEvent(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("expired")
         NO_SHOW = "no_show", _("marked as no-show")
+        REASSIGNED = "reassigned", _("handed to another clerk")
+        DISRUPTED = "disrupted", _("needs a new time (roster change)")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=12, choices=Kind)
@@ -192,6 +196,9 @@ class AccessToken(models.Model):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
+    # Sent to the citizen's mailbox. Only such a key confirms a hold: the key the browser gets
+    # right after booking must not, or a bot could skip the double opt-in.
+    mailed = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:

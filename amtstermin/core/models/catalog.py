@@ -22,6 +22,18 @@ class ServiceQuerySet(models.QuerySet):
     def offered_at(self, location: Location) -> "ServiceQuerySet":
         return self.filter(locations=location)
 
+    def matching(self, text: str) -> "ServiceQuerySet":
+        """Services whose name, synonyms ("Perso", "Umzug") or description contain every word."""
+        found = self
+        for word in text.split()[:8]:
+            found = found.filter(
+                models.Q(name__icontains=word)
+                | models.Q(synonyms__icontains=word)
+                | models.Q(description__icontains=word)
+                | models.Q(life_situation__icontains=word)
+            )
+        return found
+
 
 class Service(models.Model):
     class Mode(models.TextChoices):

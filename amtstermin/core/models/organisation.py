@@ -95,6 +95,34 @@ class Location(models.Model):
         default=15,
         help_text=_("Keeps bots from snapping up times the moment someone cancels."),
     )
+    max_online_per_email = models.PositiveSmallIntegerField(
+        _("active online appointments per email address"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("Keeps resellers from hoarding times under one mailbox."),
+    )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("reminder before the appointment (hours)"),
+        default=24,
+        help_text=_("0 sends no reminder."),
+    )
+    # Check-in rules: arriving earlier than this is "please come back at …" (the waiting area
+    # stays empty); later than the tolerance, the late rule decides.
+    check_in_early_minutes = models.PositiveSmallIntegerField(
+        _("check-in opens before the appointment (minutes)"), default=15
+    )
+    late_tolerance_minutes = models.PositiveSmallIntegerField(
+        _("late arrivals are still served up to (minutes)"), default=10
+    )
+    late_rule = models.CharField(
+        _("arriving later than that"),
+        max_length=10,
+        choices=[
+            ("serve", _("still served, after those on time")),
+            ("rebook", _("must book a new appointment")),
+        ],
+        default="serve",
+    )
     waiting_prefix = models.CharField(
         _("waiting number prefix"), max_length=3, default="A", help_text=_("e.g. A for A-042")
     )

@@ -20,6 +20,11 @@ WEEKDAYS = [
 
 
 class StaffMember(models.Model):
+    class Role(models.TextChoices):
+        CLERK = "clerk", _("clerk")
+        TEAM_LEAD = "team_lead", _("team lead")
+        ADMINISTRATOR = "admin", _("administrator")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -34,6 +39,12 @@ class StaffMember(models.Model):
     )
     skills = models.ManyToManyField(
         Service, related_name="skilled_staff", blank=True, verbose_name=_("skills")
+    )
+    # What the back office lets this person see and do: a clerk or team lead works for one
+    # department at the locations listed; an administrator sees every department and location.
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CLERK)
+    locations = models.ManyToManyField(
+        Location, related_name="staff_members", blank=True, verbose_name=_("works at")
     )
     active = models.BooleanField(_("active"), default=True)
 

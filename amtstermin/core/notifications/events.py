@@ -8,3 +8,5 @@ class MailEvent(models.TextChoices):
     BOOKED = "booked"
     RESCHEDULED = "rescheduled"
     CANCELLED = "cancelled"
+    REMINDER = "reminder"  # a while before the start; see notifications/reminders.py
+    DISRUPTED = "disrupted"  # a roster change left nobody to serve it: please choose a new time

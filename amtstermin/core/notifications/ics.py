@@ -42,7 +42,8 @@ def appointment_calendar(
     Texts follow the active language; call inside translation.override(appointment.language).
     """
     location = appointment.location
-    withdrawn = appointment.status in WITHDRAWN
+    # A hold past its lifetime is expired even before expire_holds() has written that down.
+    withdrawn = appointment.status in WITHDRAWN or appointment.is_stale_hold(now=now)
     if withdrawn:
         status = "CANCELLED"
     elif appointment.status == Status.RESERVED:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import booking, numbers, summary
 from ..models import AccessToken, Appointment, SentMessage, Status
-from . import ics, links
+from . import ics, links, reminders
 from .events import MailEvent
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,8 @@ HEADINGS = {
     MailEvent.BOOKED: gettext_lazy("Your appointment is booked"),
     MailEvent.RESCHEDULED: gettext_lazy("Your appointment has been moved"),
     MailEvent.CANCELLED: gettext_lazy("Your appointment has been cancelled"),
+    MailEvent.REMINDER: gettext_lazy("Reminder of your appointment"),
+    MailEvent.DISRUPTED: gettext_lazy("Unfortunately we have to move your appointment"),
 }
 
 # A mail goes out only while it still describes the appointment: a "booked" mail held up by a
@@ -34,11 +36,23 @@ STILL_APPLIES = {
     MailEvent.BOOKED: {Status.BOOKED},
     MailEvent.RESCHEDULED: {Status.RESERVED, Status.BOOKED},
     MailEvent.CANCELLED: {Status.CANCELLED},
+    MailEvent.REMINDER: {Status.BOOKED},
+    MailEvent.DISRUPTED: {Status.RESERVED, Status.BOOKED},
 }
+# No .ics on these: a hold is not in anyone's calendar yet, and a reminder's entry already is,
+# from the booked or moved mail with the same SEQUENCE; repeating it can only make some clients
+# ask again or show the appointment twice. The manage page offers the file to whoever lost it.
+# A disrupted appointment keeps its entry until the citizen picks a new time; the moved mail
+# then replaces it.
+WITHOUT_CALENDAR = {MailEvent.CONFIRM_REQUEST, MailEvent.REMINDER, MailEvent.DISRUPTED}
 
 
-def deliver(*, appointment_id: int, event: MailEvent, now: datetime) -> bool:
+def deliver(
+    *, appointment_id: int, event: MailEvent, now: datetime, sequence: int | None = None
+) -> bool:
     """Send the mail for `event` unless it was sent already or no longer applies; True if sent.
+
+    With `sequence`, it applies only while the appointment is still that version.
 
     Raises OSError (smtplib.SMTPException is one) when the SMTP server fails; nothing is recorded
     then, so a later attempt sends it.
@@ -51,8 +65,8 @@ def deliver(*, appointment_id: int, event: MailEvent, now: datetime) -> bool:
     )
     if appointment is None or not appointment.email:
         return False  # purged since, or booked by phone without an address
-    if appointment.status not in STILL_APPLIES[event]:
-        logger.info("Mail %s for %s dropped: it is %s now", event, appointment, appointment.status)
+    if reason := _outdated(appointment, event, sequence=sequence, now=now):
+        logger.info("Mail %s for %s dropped: %s", event, appointment, reason)
         return False
     message_id = message_id_for(appointment, event)
     if SentMessage.objects.filter(message_id=message_id).exists():
@@ -60,7 +74,7 @@ def deliver(*, appointment_id: int, event: MailEvent, now: datetime) -> bool:
     # A fresh link key per mail: only digests are stored, so an earlier key cannot be recovered.
     token = None
     if event != MailEvent.CANCELLED:
-        token = booking.issue_access_token(appointment, now=now)
+        token = booking.issue_access_token(appointment, now=now, mailed=True)
     message = compose(appointment, event, token=token, now=now)
     try:
         message.send()
@@ -71,6 +85,19 @@ def deliver(*, appointment_id: int, event: MailEvent, now: datetime) -> bool:
         raise
     SentMessage.objects.create(message_id=message_id, appointment=appointment, sent_at=now)
     return True
+
+
+def _outdated(
+    appointment: Appointment, event: MailEvent, *, sequence: int | None, now: datetime
+) -> str | None:
+    """Why the mail for `event` would no longer describe the appointment, or None."""
+    if appointment.status not in STILL_APPLIES[event]:
+        return f"it is {appointment.status} now"
+    if sequence is not None and appointment.sequence != sequence:
+        return f"it changed since (version {appointment.sequence}, not {sequence})"
+    if event == MailEvent.REMINDER and appointment.start <= now:
+        return "it has begun"  # a worker that was down for a day must not remind of yesterday
+    return None
 
 
 def message_id_for(appointment: Appointment, event: MailEvent) -> str:
@@ -93,7 +120,7 @@ def compose(
             "when": context["when"],
         }
         context["subject"] = subject
-        text = _tidy(render_to_string(f"core/mail/appointment_{event}.txt", context))
+        text = tidy(render_to_string(f"core/mail/appointment_{event}.txt", context))
         html = render_to_string(f"core/mail/appointment_{event}.html", context)
         calendar = None
         if context["calendar_attached"]:
@@ -135,13 +162,18 @@ def _context(
         "when": facts.when,
         "hold_until": facts.hold_until,
         "manage_url": links.manage_url(token) if token and not reserved else None,
+        "cancel_url": links.cancel_url(token) if token and not reserved else None,
         "confirm_url": links.confirm_url(token) if token and reserved else None,
+        "reschedule_url": links.reschedule_url(token) if token else None,
         "book_url": links.book_url(),
-        "calendar_attached": event != MailEvent.CONFIRM_REQUEST,
+        "calendar_attached": event not in WITHOUT_CALENDAR,
+        "announcement": (
+            reminders.announcement(facts, now=now) if event == MailEvent.REMINDER else None
+        ),
     }
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Plain text from a template: no trailing spaces, at most one empty line in a row."""
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"

@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: the demo town Musterstadt with staff, logins and a half-full calendar."""
 
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,6 +45,13 @@ class Command(BaseCommand):
                 }
             )
         self.stdout.write(_("Demo logins:"))
+        self.stdout.write(
+            _(
+                "Staff log in at %(url)s with the password, then a code from an authenticator "
+                "app (FreeOTP, Aegis, Google Authenticator …) set up with the key shown."
+            )
+            % {"url": reverse("office:login")}
+        )
         for login in seeded.logins:
             line = (
                 _("%(username)s / %(password)s (administration at /admin/)")
@@ -54,9 +62,14 @@ class Command(BaseCommand):
                 line = _("%(username)s (existed already; its password was left unchanged)") % {
                     "username": login.username
                 }
+            if login.totp_secret:
+                line += " · " + _("authenticator key %(secret)s") % {"secret": login.totp_secret}
             self.stdout.write(f"  {line}")
         self.stdout.write(
             self.style.WARNING(
-                _("Demo only: these passwords are public. Never run seed_demo on a live system.")
+                _(
+                    "Demo only: these passwords and the authenticator key are public. Never run "
+                    "seed_demo on a live system."
+                )
             )
         )

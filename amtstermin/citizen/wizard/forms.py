@@ -1,0 +1,126 @@
+"""The wizard's forms: they parse and check input; the core decides what can be booked."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from amtstermin.core.models import Location, Service
+
+PHONE = re.compile(r"^\+?[0-9 ()/-]{5,30}$")
+
+
+class ServicesForm(forms.Form):
+    """One quantity field per bookable service ("service-<pk>"), 0 meaning not wanted."""
+
+    def __init__(self, *args, services: list[Service], initial_quantities: dict[str, int], **kw):
+        super().__init__(*args, **kw)
+        self.services = services
+        for service in services:
+            self.fields[self.field_name(service)] = forms.IntegerField(
+                label=service.name,
+                min_value=0,
+                max_value=service.max_quantity,
+                initial=initial_quantities.get(str(service.pk), 0),
+                required=False,
+                error_messages={
+                    "invalid": _("Enter a whole number for “%(name)s”.") % {"name": service.name},
+                    "min_value": _("The number for “%(name)s” cannot be negative.")
+                    % {"name": service.name},
+                    "max_value": _(
+                        "“%(name)s” can be booked at most %(max)s times per appointment."
+                    )
+                    % {"name": service.name, "max": service.max_quantity},
+                },
+            )
+
+    @staticmethod
+    def field_name(service: Service) -> str:
+        return f"service-{service.pk}"
+
+    def rows(self):
+        """(service, bound field) pairs in the catalogue's order, for the template."""
+        return [(service, self[self.field_name(service)]) for service in self.services]
+
+    def quantities(self) -> dict[str, int]:
+        return {
+            str(service.pk): self.cleaned_data.get(self.field_name(service)) or 0
+            for service in self.services
+        }
+
+
+class LocationForm(forms.Form):
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(),
+        widget=forms.RadioSelect,
+        label=_("Location"),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose a location."),
+            "invalid_choice": _("Choose one of the locations shown."),
+        },
+    )
+
+    def __init__(self, *args, locations: list[Location], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["location"]
+        field.queryset = Location.objects.filter(
+            pk__in=[location.pk for location in locations]
+        ).order_by("name")
+        field.label_from_instance = lambda place: (
+            f"{place.name}, {place.street}, {place.postcode} {place.city}"
+        )
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        error_messages={"required": _("Enter your full name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send the confirmation and the links to change or cancel to this address."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the correct format, like name@example.de."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        required=False,
+        max_length=30,
+        help_text=_("Only used if we have to reach you at short notice."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of our messages"),
+        choices=settings.LANGUAGES,
+        error_messages={"invalid_choice": _("Choose one of the languages shown.")},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that my data is used for this appointment."
+        ),
+        error_messages={"required": _("Agree to the privacy notice to book an appointment.")},
+    )
+    # Filled by the ALTCHA widget; empty when JavaScript does not run (see views.contact).
+    altcha = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(
+                _("Enter a phone number with digits only, like 02381 123456 or +49 2381 123456.")
+            )
+        return phone
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter your full name."))
+        return name

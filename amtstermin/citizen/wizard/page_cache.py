@@ -1,0 +1,59 @@
+"""The calendar and time pages from the cache: the hot path of every booking.
+
+Such a page is a function of its key: the draft's services and quantities, the location and its
+version (bumped by every booking, cancellation and catalogue edit), the booking window (today and
+the earliest start on the slot grid), the query asking for a month or day, and the language. A
+hit costs the session, one query for the location and one cache read. The CSRF token is the one
+per-visitor part: a page is stored with a placeholder and gets the visitor's token on the way out.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from amtstermin.core.models import Channel, Location
+from amtstermin.core.scheduling import availability
+
+from .draft import Draft
+
+PLACEHOLDER = "csrf-token-placeholder"
+# As long as a cached calendar: holds that lapse and re-released times change nothing stored.
+SECONDS = availability.CACHE_SECONDS
+
+
+def key(page: str, draft: Draft, location: Location, query: str, *, now: datetime) -> str:
+    bounds = availability.window(location, channel=Channel.ONLINE, now=now)
+    unit = location.slot_minutes * 60
+    parts = (
+        page,
+        get_language(),
+        location.pk,
+        location.version,
+        sorted(draft.quantities.items()),
+        draft.several_locations,
+        query,
+        bounds.first,
+        -(-int(bounds.earliest.timestamp()) // unit),  # the first start the grid still allows
+    )
+    return "wizard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def serve(request: HttpRequest, page_key: str, render: Callable[[dict], HttpResponse]):
+    """The page under `page_key`, rendering (and storing) it with `render` when missing.
+
+    `render` gets the context entries to add; only a 200 page is stored, so a redirect or an
+    error page is always computed afresh.
+    """
+    html = cache.get(page_key)
+    if html is None:
+        response = render({"csrf_token": PLACEHOLDER})
+        if response.status_code != 200:
+            return response
+        html = response.content.decode()
+        cache.set(page_key, html, SECONDS)
+    return HttpResponse(html.replace(PLACEHOLDER, get_token(request)))

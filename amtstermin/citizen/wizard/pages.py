@@ -1,0 +1,62 @@
+"""The wizard's answers when a step cannot go on: bad input, a time taken, too many requests."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from amtstermin.core import limits
+
+from .journey import month_context
+
+
+def unprocessable(
+    request: HttpRequest, template: str, context: dict, *, message: str | None = None
+) -> HttpResponse:
+    """The step again with its errors summarised at the top (422: nothing was written)."""
+    return render(request, template, {**context, "error_message": message}, status=422)
+
+
+def no_such_day(request: HttpRequest, journey, context: dict) -> HttpResponse:
+    """A day outside the window, or not a date at all: the calendar again, saying so (422)."""
+    return unprocessable(
+        request,
+        "citizen/wizard/day.html",
+        {**month_context(request, journey), **context},
+        message=_("That day cannot be booked. Please choose a day from the calendar."),
+    )
+
+
+def taken(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    alternatives: Sequence[datetime] = (),
+) -> HttpResponse:
+    """The time was taken meanwhile (409): say so and offer the nearest free ones."""
+    journey = context["journey"]
+    zone = journey.location.zone
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "error_message": _("Sorry, this time was booked by someone else in the meantime."),
+            "alternatives": [start.astimezone(zone) for start in alternatives],
+        },
+        status=409,
+    )
+
+
+def throttled(request: HttpRequest, *, now: datetime) -> HttpResponse | None:
+    """Counts a booking attempt; past the client's limit, a page a person understands (429)."""
+    if limits.allow_booking_post(limits.client_address(request), now=now):
+        return None
+    # Back to the page that was posted (the review, or the move confirmation with its time).
+    context = {"back_url": request.get_full_path()}
+    response = render(request, "citizen/wizard/too_many_requests.html", context, status=429)
+    response["Retry-After"] = str(limits.BOOKING_WINDOW_SECONDS)
+    return response

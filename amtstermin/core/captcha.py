@@ -1,0 +1,87 @@
+"""ALTCHA proof of work, server side: a citizen's browser spends about a second of computing
+per booking, a reseller's script the same for each of thousands. No tracking, no cookies, no
+third party: the challenge is signed here and checked here.
+
+The widget (npm `altcha` 3.x, static/vendor/altcha/) fetches `challenge()` as JSON, solves it
+and posts the base64 payload in the form field "altcha"; `verify()` checks it. PoW v2 of the
+Python `altcha` 2.x package in its deterministic mode: the server picks the counter the browser
+must reach, so every citizen waits about equally long (the probabilistic mode makes some wait
+many times longer), and checking a solution costs one HMAC instead of a key derivation.
+"""
+
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+import altcha
+from django.conf import settings
+from django.core.cache import cache
+
+# PBKDF2 is native WebCrypto in every browser the widget supports (no WebAssembly, no large
+# memory on old phones). The browser tries counters from 0 upwards, one PBKDF2 of COST
+# iterations each, spread over its cores, until it reaches the counter drawn here: on average
+# 2,250 × 1,000 = 2.25 million HMAC-SHA256 iterations. Measured: the widget package's own solver
+# under Node 20 on one server core took 0.49 s for counter 1,768. A phone core is assumed three
+# to four times slower and the widget runs up to 4 workers on small phones, so about half a
+# second there, an old phone about a second; fast machines still wait the widget's minimum
+# 0.5 s. A script pays about 0.4 s of CPU per attempt (hashlib: ~5 million iterations a
+# second). Making a challenge costs one PBKDF2 of COST iterations (~0.2 ms).
+ALGORITHM = "PBKDF2/SHA-256"
+COST = 1_000
+COUNTER_MIN = 1_500
+COUNTER_MAX = 3_000
+# Long enough to solve and submit a form; short, so a script cannot solve a stock of
+# challenges in advance and spend it the moment cancelled times come back.
+LIFETIME = timedelta(minutes=5)
+# A genuine payload is under 1,000 characters; anything far longer is refused unread.
+MAX_PAYLOAD_LENGTH = 4_000
+
+
+def challenge(now: datetime) -> dict:
+    """A new signed challenge for the widget, as JSON-ready data; it expires after LIFETIME."""
+    challenge_key, derived_key_key = _keys()
+    made = altcha.create_challenge(
+        ALGORITHM,
+        COST,
+        counter=COUNTER_MIN + secrets.randbelow(COUNTER_MAX - COUNTER_MIN),
+        expires_at=now + LIFETIME,
+        hmac_secret=challenge_key,
+        hmac_key_secret=derived_key_key,
+    )
+    return made.to_dict()
+
+
+def verify(payload: str, now: datetime) -> bool:
+    """True once for a payload solving a challenge of ours that has not expired at `now`.
+
+    False for an empty, malformed, tampered, unsolved or expired payload, and for a second use
+    of the same solution: each challenge's signature is remembered in the cache until it
+    expires (Redis when several app servers share the work, settings.py).
+    """
+    if not payload or len(payload) > MAX_PAYLOAD_LENGTH:
+        return False
+    try:
+        parsed = altcha.Payload.from_base64(payload)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return False
+    challenge_key, derived_key_key = _keys()
+    # The library also checks the expiry, against the wall clock; the check below uses `now`.
+    result = altcha.verify_solution(parsed, challenge_key, hmac_key_secret=derived_key_key)
+    if not result.verified:
+        return False
+    # Signed by us, so these are the values challenge() wrote.
+    expires_at = parsed.challenge.parameters.expires_at
+    remaining = (expires_at or 0) - int(now.timestamp())
+    if remaining <= 0:
+        return False
+    # cache.add is atomic (locmem and Redis): of two requests racing with one payload, one wins.
+    return cache.add(f"altcha:used:{parsed.challenge.signature}", True, timeout=remaining + 1)
+
+
+def _keys() -> tuple[str, str]:
+    """Two keys from ALTCHA_HMAC_KEY: one signs challenges, one the expected derived keys."""
+    secret = settings.ALTCHA_HMAC_KEY.encode()
+    return (
+        hmac.new(secret, b"challenge", "sha256").hexdigest(),
+        hmac.new(secret, b"derived key", "sha256").hexdigest(),
+    )

@@ -1,0 +1,107 @@
+"""Online request emails: one per status a request reaches, in the requester's language, once.
+
+The Steuer-ID answer goes by post to the registered address, never by email: its mails never
+carry the answer text.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import numbers, online_requests
+from ..models import OnlineRequest, OnlineRequestToken, SentMessage
+from . import ics, links
+from .mail import tidy
+
+logger = logging.getLogger(__name__)
+
+Status = OnlineRequest.Status
+
+HEADINGS = {
+    Status.SUBMITTED: gettext_lazy("We have received your request"),
+    Status.IN_PROGRESS: gettext_lazy("We are working on your request"),
+    Status.ANSWERED: gettext_lazy("Your request has been answered"),
+    Status.REJECTED: gettext_lazy("Your request has been rejected"),
+}
+# The receipt always applies; a later mail only while the request still has its status, so a
+# mail held up by a dead SMTP server never contradicts a newer one.
+STILL_APPLIES = {
+    Status.SUBMITTED: set(Status),
+    Status.IN_PROGRESS: {Status.IN_PROGRESS},
+    Status.ANSWERED: {Status.ANSWERED},
+    Status.REJECTED: {Status.REJECTED},
+}
+
+
+def deliver(*, request_id: int, event: str, now: datetime) -> bool:
+    """Send the mail for `event` unless it was sent already or no longer applies; True if sent.
+
+    Raises OSError when the SMTP server fails; nothing is recorded then, so a later attempt
+    sends it.
+    """
+    request = OnlineRequest.objects.select_related("service__department").filter(pk=request_id)
+    request = request.first()
+    if request is None:
+        return False  # purged since
+    if request.status not in STILL_APPLIES[event]:
+        logger.info("Mail %s for %s dropped: it is %s now", event, request, request.status)
+        return False
+    message_id = message_id_for(request, event)
+    if SentMessage.objects.filter(message_id=message_id).exists():
+        return False
+    # A fresh link per mail: only digests are stored, so an earlier link cannot be recovered.
+    token = online_requests.issue_token(request, now=now)
+    try:
+        compose(request, event, token=token).send()
+    except OSError:
+        OnlineRequestToken.objects.filter(digest=numbers.digest(token)).delete()
+        raise
+    SentMessage.objects.create(message_id=message_id, sent_at=now)
+    return True
+
+
+def message_id_for(request: OnlineRequest, event: str) -> str:
+    """One Message-ID per request and status: each status is reached once."""
+    return f"<{request.reference}.request-{event}@{ics.site_host()}>"
+
+
+def compose(request: OnlineRequest, event: str, *, token: str) -> EmailMultiAlternatives:
+    with translation.override(request.language):
+        by_post = request.kind == OnlineRequest.Kind.STEUER_ID
+        context = {
+            "event": event,
+            "heading": str(HEADINGS[event]),
+            "language": translation.get_language(),
+            "language_bidi": translation.get_language_bidi(),
+            "request": request,
+            "service": request.service,
+            "department": request.service.department,
+            "by_post": by_post,
+            "answer": request.answer if event == Status.ANSWERED and not by_post else "",
+            "status_url": links.request_url(token),
+        }
+        subject = _("%(heading)s: %(reference)s") % {
+            "heading": context["heading"],
+            "reference": request.reference,
+        }
+        context["subject"] = subject
+        text = tidy(render_to_string("core/mail/online_request.txt", context))
+        html = render_to_string("core/mail/online_request.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[request.email],
+        headers={
+            "Message-ID": message_id_for(request, event),
+            "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message

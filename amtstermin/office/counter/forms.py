@@ -1,0 +1,95 @@
+"""The counter's forms: they parse input; amtstermin/core/visits.py decides what happens."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from amtstermin.core.desk import MIN_NAME_LENGTH
+from amtstermin.core.items import Item
+from amtstermin.core.models import Counter, Service
+
+
+class CounterForm(forms.Form):
+    counter = forms.ModelChoiceField(
+        queryset=Counter.objects.none(),
+        widget=forms.RadioSelect,
+        label=_("Your counter"),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose your counter."),
+            "invalid_choice": _("Choose your counter."),
+        },
+    )
+
+    def __init__(self, *args, counters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counter"].queryset = counters
+        self.fields["counter"].label_from_instance = lambda counter: counter.name
+
+
+class VisitActionForm(forms.Form):
+    """One form, three buttons: the button pressed names the action."""
+
+    ACTIONS = [
+        ("recall", _("Call again")),
+        ("no_show", _("Did not come")),
+        ("finish", _("Done")),
+    ]
+    visit = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=ACTIONS)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Reference number or name"),
+        min_length=MIN_NAME_LENGTH,
+        max_length=120,
+        help_text=_(
+            "A reference number finds the appointment on any day; a name finds today's "
+            "appointments at this location."
+        ),
+        error_messages={
+            "required": _("Enter a reference number or a name."),
+            "min_length": _("Enter at least %(limit_value)d characters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class WalkInForm(forms.Form):
+    """One quantity field per service the clerk may issue here ("service-<pk>"), 0 = not wanted."""
+
+    def __init__(self, *args, services: list[Service], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.services = services
+        for service in services:
+            self.fields[f"service-{service.pk}"] = forms.IntegerField(
+                label=service.name,
+                min_value=0,
+                max_value=service.max_quantity,
+                initial=0,
+                required=False,
+                error_messages={
+                    "invalid": _("Enter a whole number for “%(name)s”.") % {"name": service.name},
+                    "min_value": _("The number for “%(name)s” cannot be negative.")
+                    % {"name": service.name},
+                    "max_value": _("“%(name)s” can be issued at most %(max)s times.")
+                    % {"name": service.name, "max": service.max_quantity},
+                },
+            )
+
+    def rows(self):
+        """(service, bound field) pairs in the catalogue's order, for the template."""
+        return [(service, self[f"service-{service.pk}"]) for service in self.services]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.items():
+            raise forms.ValidationError(_("Please choose at least one service."))
+        return cleaned
+
+    def items(self) -> list[Item]:
+        return [
+            Item(service, quantity)
+            for service in self.services
+            if (quantity := self.cleaned_data.get(f"service-{service.pk}"))
+        ]

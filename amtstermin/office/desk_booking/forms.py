@@ -1,0 +1,124 @@
+"""The phone and desk booking form: what is wanted and when, then who and how to reach them.
+
+Two forms on one page. The request (services, day) is sent by GET, so it holds no personal
+data and the time list can be reloaded freely; the booking (time, contact) is sent by POST
+and carries the request along in hidden fields. The core decides what can be booked.
+"""
+
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from amtstermin.core.items import Item
+from amtstermin.core.models import Channel, Service
+
+PHONE_PATTERN = r"^\+?[0-9 ()/-]{5,30}$"
+
+
+class RequestForm(forms.Form):
+    """One quantity per service ("service-<pk>", 0: not wanted) and the day to look at."""
+
+    tag = forms.DateField(
+        label=_("Day"),
+        error_messages={
+            "required": _("Enter the day of the appointment."),
+            "invalid": _("Enter the day as a date, for example 07.12.2026."),
+        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, services: list[Service], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.services = services
+        for service in services:
+            self.fields[f"service-{service.pk}"] = forms.IntegerField(
+                label=service.name,
+                min_value=0,
+                max_value=service.max_quantity,
+                required=False,
+                error_messages={
+                    "invalid": _("Enter a whole number for “%(name)s”.") % {"name": service.name},
+                    "min_value": _("The number for “%(name)s” cannot be negative.")
+                    % {"name": service.name},
+                    "max_value": _(
+                        "“%(name)s” can be booked at most %(max)s times per appointment."
+                    )
+                    % {"name": service.name, "max": service.max_quantity},
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.items():
+            raise forms.ValidationError(_("Choose at least one service: enter how many."))
+        return data
+
+    def rows(self) -> list[tuple[Service, forms.BoundField]]:
+        return [(service, self[f"service-{service.pk}"]) for service in self.services]
+
+    def items(self) -> list[Item]:
+        wanted = ((s, self.cleaned_data.get(f"service-{s.pk}") or 0) for s in self.services)
+        return [Item(service, quantity) for service, quantity in wanted if quantity]
+
+
+class BookingForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How is the citizen booking?"),
+        choices=[(Channel.PHONE, _("By phone")), (Channel.DESK, _("At the desk"))],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose phone or desk."),
+            "invalid_choice": _("Choose phone or desk."),
+        },
+    )
+    start = forms.CharField(
+        label=_("Time"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a time.")},
+    )
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        error_messages={"required": _("Enter the citizen's full name.")},
+    )
+    phone = forms.RegexField(
+        label=_("Phone number (optional)"),
+        regex=PHONE_PATTERN,
+        required=False,
+        max_length=30,
+        error_messages={"invalid": _("Enter a phone number with digits only, like 02381 123456.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_("With an address the citizen gets the confirmation and reminders by email."),
+        error_messages={
+            "invalid": _("Enter an email address in the correct format, like name@example.de.")
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the messages"),
+        choices=settings.LANGUAGES,
+        error_messages={"invalid_choice": _("Choose one of the languages shown.")},
+    )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def clean_start(self) -> datetime:
+        try:
+            start = datetime.fromisoformat(self.cleaned_data["start"])
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:
+            raise forms.ValidationError(_("Choose a time."))
+        return start
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the citizen's full name."))
+        return name

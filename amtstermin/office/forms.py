@@ -1,0 +1,41 @@
+"""The login forms. Passwords are checked by django.contrib.auth through django-axes, which
+counts failures per username and address and locks after AXES_FAILURE_LIMIT (settings.py)."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+
+class PasswordForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Username or password is wrong."),
+        "inactive": _("This login is disabled."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        # A typo caught here costs no try: the device waits longer after each wrong code.
+        validators=[RegexValidator(r"^\d{3} ?\d{3}$", _("Enter the 6 digits the app shows."))],
+        help_text=_("Enter the 6-digit code the app now shows for this login."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

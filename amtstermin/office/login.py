@@ -1,0 +1,121 @@
+"""Logging in to the office: password, then the second factor (enrolling it the first time).
+
+After the password the user is logged in but not verified: access.staff_view lets them no
+further than the code step until a device has verified them (django_otp.login).
+"""
+
+import django_otp
+from django.contrib import auth, messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from . import second_factor
+from .forms import CodeForm, EnrolForm, PasswordForm
+
+
+def _next(request: HttpRequest) -> str:
+    """Where to go after the login: a local `next` only (no open redirect), else the overview."""
+    wanted = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("office:overview")
+
+
+def _step(request: HttpRequest, name: str) -> HttpResponse:
+    return redirect_to_login(_next(request), reverse(name))
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def login(request: HttpRequest) -> HttpResponse:
+    form = PasswordForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            auth.login(request, form.get_user())
+            return _step(request, "office:verify")
+        # Never send a password back to the browser, not even into its own field.
+        form.data = form.data.copy()
+        form.data["password"] = ""
+    status = 422 if form.errors else 200
+    return render(
+        request, "office/login.html", {"form": form, "next": _next(request)}, status=status
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def verify(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _step(request, "office:login")
+    if second_factor.authenticator(request.user) is None:
+        return _step(request, "office:enrol")
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            device = second_factor.verify(request.user, form.cleaned_data["code"])
+        except second_factor.Throttled as throttled:
+            form.add_error("code", _wait(throttled))
+        else:
+            if device is not None:
+                django_otp.login(request, device)
+                return redirect(_next(request))
+            form.add_error("code", _("This code is not valid."))
+    status = 422 if form.errors else 200
+    return render(
+        request, "office/login_code.html", {"form": form, "next": _next(request)}, status=status
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def enrol(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _step(request, "office:login")
+    if second_factor.authenticator(request.user) is not None:
+        return _step(request, "office:verify")  # enrolled already: no second device by password
+    device = second_factor.pending_authenticator(request.user)
+    form = EnrolForm(request.POST or None)
+    if form.is_valid():
+        try:
+            codes = second_factor.confirm_enrolment(device, form.cleaned_data["code"])
+        except second_factor.Throttled as throttled:
+            form.add_error("code", _wait(throttled))
+        else:
+            if codes is not None:
+                django_otp.login(request, device)
+                # Shown in this response only, never stored for a second look.
+                context = {"codes": codes, "next": _next(request)}
+                return render(request, "office/recovery_codes.html", context)
+            form.add_error("code", _("This code is not valid. Check the time on the app's device."))
+    context = {
+        "form": form,
+        "next": _next(request),
+        "qr": second_factor.qr_svg(device),
+        "secret": second_factor.secret(device),
+    }
+    return render(request, "office/login_enrol.html", context, status=422 if form.errors else 200)
+
+
+def _wait(throttled: second_factor.Throttled) -> str:
+    return ngettext(
+        "A wrong code was entered just now. Wait %(seconds)d second, then try again.",
+        "A wrong code was entered just now. Wait %(seconds)d seconds, then try again.",
+        throttled.seconds,
+    ) % {"seconds": throttled.seconds}
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth.logout(request)
+    messages.success(request, _("You have been logged out."))
+    return redirect("office:login")

@@ -1,0 +1,105 @@
+"""The second factor: an authenticator app (TOTP) plus ten single-use recovery codes.
+
+A staff member without a confirmed authenticator enrols at their first login: the office shows
+a fresh secret, and only a correct code from the app confirms it. Recovery codes are made in
+the same step and shown once; each works once instead of an app code (a lost phone).
+django-otp slows down guessing: after each wrong code a device refuses the next try for 1, 2,
+4 … seconds.
+"""
+
+import math
+from base64 import b32encode
+
+import segno
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class Throttled(Exception):
+    """A wrong code was entered a moment ago: the device takes the next one only later."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+RECOVERY_CODES = 10
+AUTHENTICATOR = "Authenticator"
+RECOVERY = "Recovery codes"
+
+
+def authenticator(user: AbstractBaseUser) -> TOTPDevice | None:
+    """The user's confirmed authenticator, or None if they still have to enrol."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def pending_authenticator(user: AbstractBaseUser) -> TOTPDevice:
+    """The unconfirmed authenticator shown during enrolment; the same one on every reload."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+
+
+def secret(device: TOTPDevice) -> str:
+    """The secret as authenticator apps take it typed in: base32, in groups of four."""
+    text = b32encode(device.bin_key).decode()
+    return " ".join(text[start : start + 4] for start in range(0, len(text), 4))
+
+
+def qr_svg(device: TOTPDevice) -> SafeString:
+    """The otpauth:// link as an inline SVG QR code (no script, no image request)."""
+    svg = segno.make_qr(device.config_url, error="m").svg_inline(scale=4, border=4)
+    # segno writes only the modules into the SVG (no text); the page gives the secret in words.
+    return mark_safe(svg.replace("<svg ", '<svg aria-hidden="true" ', 1))
+
+
+def verify(user: AbstractBaseUser, code: str) -> Device | None:
+    """The device that accepts `code` (an app code or an unused recovery code), or None.
+
+    Raises Throttled while a device waits after a wrong code."""
+    code = "".join(code.split()).replace("-", "").lower()
+    if len(code) == 6 and code.isdigit():  # recovery codes have 8 characters
+        devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
+    else:
+        devices = StaticDevice.objects.devices_for_user(user, confirmed=True)
+    for device in devices:
+        _check_throttle(device)
+        verified = verify_token(user, device.persistent_id, code)
+        if verified is not None:
+            return verified
+    return None
+
+
+@transaction.atomic
+def confirm_enrolment(device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm `device` if `code` is right; return the new recovery codes (None: wrong code).
+
+    Raises Throttled while the device waits after a wrong code."""
+    _check_throttle(device)
+    if not device.verify_token("".join(code.split())):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return replace_recovery_codes(device.user)
+
+
+def _check_throttle(device: Device) -> None:
+    """Raise Throttled if `device` refuses codes for now (its verify would fail silently)."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        wait = (details["locked_until"] - timezone.now()).total_seconds()
+        raise Throttled(max(1, math.ceil(wait)))
+
+
+def replace_recovery_codes(user: AbstractBaseUser) -> list[str]:
+    """Make `RECOVERY_CODES` fresh recovery codes; any earlier ones stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes

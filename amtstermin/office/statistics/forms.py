@@ -1,0 +1,32 @@
+"""The page's switch: location, day or week, and which day."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from amtstermin.core.statistics import Period
+
+PERIODS = {"day": Period.day, "week": Period.week}
+
+
+class PeriodForm(forms.Form):
+    location = forms.ModelChoiceField(label=_("Location"), queryset=None, required=False)
+    period = forms.ChoiceField(
+        label=_("Period"), choices=[("day", _("Day")), ("week", _("Week"))], required=False
+    )
+    day = forms.DateField(
+        label=_("Day"),
+        required=False,
+        help_text=_("For a week: any day of it."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, data, *, locations, today):
+        super().__init__(data)
+        self.fields["location"].queryset = locations
+        self.today = today
+
+    def chosen_period(self) -> Period:
+        """The period asked for; today when the day is missing or wrong."""
+        data = self.cleaned_data if self.is_valid() else {}
+        day = data.get("day") or self.today
+        return PERIODS[data.get("period") or "day"](day)

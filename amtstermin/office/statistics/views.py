@@ -1,0 +1,93 @@
+"""Statistics of a location: the page with charts and tables, and the CSV download.
+
+Team leads and administrators only; a team lead sees their own department's figures at their
+locations (amtstermin/core/staff_scope.py), an administrator every department's.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from amtstermin.core import statistics
+from amtstermin.core.models import Location, StaffMember
+from amtstermin.core.staff_scope import sees_everything
+
+from ..access import staff_view, visible_departments, visible_locations
+from . import figures
+from .forms import PeriodForm
+
+LEADS = [StaffMember.Role.TEAM_LEAD, StaffMember.Role.ADMINISTRATOR]
+
+
+@staff_view(roles=LEADS)
+@require_GET
+def choose(request: HttpRequest, staff: StaffMember) -> HttpResponse:
+    """The form's location switch: on to that location's page (the first one without a choice)."""
+    form = _form(request, staff)
+    if not form.is_valid() and "location" in form.errors:
+        raise Http404  # not one of theirs; a wrong day is for the location page to explain
+    chosen = form.cleaned_data.get("location") or form.fields["location"].queryset.first()
+    if chosen is None:
+        raise Http404
+    query = {name: request.GET[name] for name in ("period", "day") if request.GET.get(name)}
+    url = reverse("office:statistics_location", args=[chosen.pk])
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
+
+
+@staff_view(roles=LEADS)
+@require_GET
+def location(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
+    place, form, stats = _compute(request, staff, location_id)
+    context = {
+        "location": place,
+        "form": form,
+        "stats": stats,
+        "key_figures": figures.key_figures(stats),
+        "sections": figures.sections(stats),
+        "earlier": _switch(stats, -1),
+        "later": _switch(stats, +1),
+        "query": urlencode(_query(stats.period)),
+    }
+    return render(request, "office/statistics/location.html", context)
+
+
+@staff_view(roles=LEADS)
+@require_GET
+def download(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
+    place, _form, stats = _compute(request, staff, location_id)
+    response = HttpResponse(statistics.as_csv(stats), content_type="text/csv; charset=utf-8")
+    name = f"statistik-{place.slug}-{stats.period.first:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _form(request: HttpRequest, staff: StaffMember, place: Location | None = None) -> PeriodForm:
+    today = timezone.localdate(timezone=place.zone if place else None)
+    return PeriodForm(request.GET, locations=visible_locations(staff), today=today)
+
+
+def _compute(request, staff, location_id) -> tuple[Location, PeriodForm, statistics.Statistics]:
+    place = get_object_or_404(visible_locations(staff), pk=location_id)
+    form = _form(request, staff, place)
+    departments = None if sees_everything(staff) else list(visible_departments(staff))
+    stats = statistics.compute(
+        place, form.chosen_period(), now=timezone.now(), departments=departments
+    )
+    return place, form, stats
+
+
+def _query(period: statistics.Period) -> dict[str, str]:
+    return {"period": "week" if period.is_week else "day", "day": period.first.isoformat()}
+
+
+def _switch(stats: statistics.Statistics, step: int) -> str:
+    """The query of the day or week before (-1) or after (+1)."""
+    shift = timedelta(days=step * len(stats.period.days))
+    return urlencode(
+        _query(statistics.Period(stats.period.first + shift, stats.period.last + shift))
+    )

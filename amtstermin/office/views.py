@@ -1,0 +1,20 @@
+"""The office start page: what the acting staff member may see, and where to go from there."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from amtstermin.core.models import StaffMember
+
+from .access import staff_view, visible_departments, visible_locations
+
+
+@staff_view()
+def overview(request: HttpRequest, staff: StaffMember) -> HttpResponse:
+    context = {
+        "staff": staff,
+        "locations": visible_locations(staff),
+        "departments": visible_departments(staff),
+        # Rosters and statistics are for team leads and administrators (see their views).
+        "leads": staff.role != StaffMember.Role.CLERK,
+    }
+    return render(request, "office/overview.html", context)

@@ -1,0 +1,64 @@
+"""The calendar and time pages come from the cache, and the cache never serves them stale."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from tests.citizen.conftest import MONDAY_9, TUESDAY, book_directly, choose_services, time_step
+
+pytestmark = pytest.mark.django_db
+
+DAY = reverse("citizen:day")
+TUESDAY_LABEL = "Dienstag, 8. Dezember, {} freie Zeiten"
+
+
+def csrf_token_of(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_a_second_visitor_gets_the_stored_page_with_a_token_of_their_own(
+    client, office, clock, django_assert_max_num_queries
+):
+    other = Client()
+    choose_services(client, office)
+    choose_services(other, office)
+    first = client.get(DAY)
+
+    with django_assert_max_num_queries(2):  # the session and the location: no calendar work
+        second = other.get(DAY)
+
+    assertContains(second, TUESDAY_LABEL.format(46))
+    assert csrf_token_of(first) != csrf_token_of(second)
+    # The token in the stored page is the visitor's own: their language switch is accepted.
+    other.handler.enforce_csrf_checks = True
+    switched = other.post(
+        reverse("set_language"),
+        {"language": "en", "next": DAY, "csrfmiddlewaretoken": csrf_token_of(second)},
+    )
+    assert switched.status_code == 302
+
+
+def test_a_booking_meanwhile_shows_at_once(client, office, clock):
+    choose_services(client, office)
+    before = client.get(time_step(TUESDAY))
+    assertContains(before, 'value="2026-12-08T09:00:00+01:00"')
+
+    book_directly(office, MONDAY_9.replace(day=8))
+
+    # 08:50 to 09:10 now overlap the booked 09:00.
+    assertContains(client.get(DAY), TUESDAY_LABEL.format(41))
+    after = client.get(time_step(TUESDAY))
+    assert 'value="2026-12-08T09:00:00+01:00"' not in after.content.decode()
+
+
+def test_a_longer_service_shows_at_once(client, office, clock):
+    choose_services(client, office)
+    client.get(DAY)
+
+    office.id_card.duration_minutes = 60
+    office.id_card.save()
+
+    assertContains(client.get(DAY), TUESDAY_LABEL.format(37))

@@ -1,0 +1,285 @@
+"""Online requests without a visit: submit, claim, answer, reject, and the requester's emails."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from amtstermin.core import numbers, online_requests
+from amtstermin.core.errors import (
+    AlreadyClaimed,
+    InvalidBirthDate,
+    InvalidRequester,
+    MissingLastAddress,
+    MissingName,
+    MissingPlaceOfBirth,
+    MissingPurpose,
+    MissingText,
+    NoConsent,
+    NotClaimed,
+    NotRequestable,
+    NotYourDepartment,
+    OnlineRequestError,
+    RequestClosed,
+)
+from amtstermin.core.models import (
+    OnlineRequest,
+    OnlineRequestEvent,
+    OnlineRequestToken,
+    SentMessage,
+    Service,
+)
+from amtstermin.core.online_requests import Kind, Requester, Status
+from amtstermin.core.tasks import send_online_request_mail
+from tests import factories
+from tests.conftest import berlin
+
+SITE = "https://termine.musterstadt.de"
+NOW = berlin(2026, 12, 1, 8, 0)
+LATER = berlin(2026, 12, 2, 10, 0)
+ERIKA = Requester(
+    name="  Erika   Mustermann ",
+    email="erika@example.org",
+    postal_address="Markt 3\n12345 Musterstadt",
+)
+PERSON = {
+    "first_name": "Max",
+    "last_name": "Muster",
+    "date_of_birth": "1980-04-01",
+    "last_known_address": "Hauptstraße 5\n12345 Musterstadt",
+    "purpose": "Zustellung einer Klage",
+    "consent": True,
+}
+OWN_DATA = {"date_of_birth": date(1975, 6, 30), "place_of_birth": "Köln"}
+TAX_NUMBER = "12 345 678 901"
+
+
+@pytest.fixture(autouse=True)
+def site(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def registry(db):
+    """The Melderegisterauskunft and the Steuer-ID of one department, and a clerk there."""
+    department = factories.department(name="Einwohnermeldewesen")
+    online = {"mode": Service.Mode.ONLINE_REQUEST, "department": department}
+    return type(
+        "Registry",
+        (),
+        {
+            "auskunft": factories.service(name="Melderegisterauskunft", **online),
+            "tax": factories.service(name="Steuer-ID", fee=Decimal("0.00"), **online),
+            "clerk": factories.staff(department_=department),
+        },
+    )
+
+
+def submit(registry, kind=Kind.MELDEREGISTERAUSKUNFT, data=None, requester=ERIKA):
+    service = registry.auskunft if kind == Kind.MELDEREGISTERAUSKUNFT else registry.tax
+    default = PERSON if kind == Kind.MELDEREGISTERAUSKUNFT else OWN_DATA
+    return online_requests.submit(
+        service=service, kind=kind, requester=requester, data=data or default, now=NOW
+    )
+
+
+def text_of(message) -> str:
+    return message.body
+
+
+def html_of(message) -> str:
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+def test_submit_stores_the_request_and_mails_a_receipt_once(registry, mailoutbox):
+    submitted = submit(registry)
+
+    request = OnlineRequest.objects.get()
+    assert request == submitted.request
+    assert numbers.parse_reference(request.reference) == request.reference
+    assert request.status == Status.SUBMITTED
+    assert request.name == "Erika Mustermann"
+    assert request.fee == Decimal("10.00")
+    assert request.data == {
+        "first_name": "Max",
+        "last_name": "Muster",
+        "date_of_birth": "1980-04-01",
+        "last_known_address": "Hauptstraße 5\n12345 Musterstadt",
+        "purpose": "Zustellung einer Klage",
+    }
+    assert list(request.events.values_list("status", "staff")) == [(Status.SUBMITTED, None)]
+    [mail] = mailoutbox
+    assert mail.to == ["erika@example.org"]
+    assert mail.subject == f"Wir haben Ihren Antrag erhalten: {request.reference}"
+    assert mail.extra_headers["Message-ID"] == (
+        f"<{request.reference}.request-submitted@termine.musterstadt.de>"
+    )
+    text = text_of(mail)
+    assert "Guten Tag Erika Mustermann," in text
+    assert "„Melderegisterauskunft“" in text
+    assert "10,00 €" in text
+    assert f"{SITE}/antrag/" in text and f"{SITE}/antrag/" in html_of(mail)
+    assert SentMessage.objects.filter(message_id=mail.extra_headers["Message-ID"]).exists()
+
+    send_online_request_mail.enqueue(request_id=request.pk, event=Status.SUBMITTED)
+    assert len(mailoutbox) == 1  # a repeated task sends nothing
+
+
+def test_tokens_are_stored_only_as_digests_and_open_the_request(registry, mailoutbox):
+    submitted = submit(registry)
+    mailed = text_of(mailoutbox[0]).split(f"{SITE}/antrag/")[1].split("/")[0]
+
+    stored = set(OnlineRequestToken.objects.values_list("digest", flat=True))
+    assert stored == {numbers.digest(submitted.token), numbers.digest(mailed)}
+    assert submitted.token not in stored and mailed not in stored
+    assert online_requests.find_by_token(submitted.token) == submitted.request
+    assert online_requests.find_by_token(mailed) == submitted.request
+    assert online_requests.find_by_token("unknown") is None
+    assert online_requests.find_by_token("") is None
+
+
+def test_claim_answer_mails_each_status_with_the_answer(registry, mailoutbox):
+    request = submit(registry).request
+
+    request = online_requests.claim(request=request, staff=registry.clerk, now=NOW)
+    assert online_requests.claim(request=request, staff=registry.clerk, now=NOW) == request
+    request = online_requests.answer(
+        request=request, staff=registry.clerk, text="Max Muster, Ringstraße 9", now=LATER
+    )
+
+    request.refresh_from_db()
+    assert request.status == Status.ANSWERED
+    assert request.claimed_by == registry.clerk
+    assert request.answer == "Max Muster, Ringstraße 9"
+    assert request.updated_at == LATER
+    assert list(request.events.values_list("status", "staff")) == [
+        (Status.SUBMITTED, None),
+        (Status.IN_PROGRESS, registry.clerk.pk),
+        (Status.ANSWERED, registry.clerk.pk),
+    ]
+    assert [mail.subject.split(":")[0] for mail in mailoutbox] == [
+        "Wir haben Ihren Antrag erhalten",
+        "Wir bearbeiten Ihren Antrag",
+        "Ihr Antrag wurde beantwortet",
+    ]
+    assert "Max Muster, Ringstraße 9" in text_of(mailoutbox[2])
+    assert "Max Muster, Ringstraße 9" in html_of(mailoutbox[2])
+
+
+def test_reject_mails_the_reason_in_the_requesters_language(registry, mailoutbox):
+    english = Requester(**{**ERIKA.__dict__, "language": "en"})
+    request = submit(registry, requester=english).request
+
+    online_requests.reject(
+        request=request, staff=registry.clerk, reason="No legitimate interest.", now=LATER
+    )
+
+    request.refresh_from_db()
+    assert request.status == Status.REJECTED
+    assert request.rejection_reason == "No legitimate interest."
+    assert [mail.subject.split(":")[0] for mail in mailoutbox] == [
+        "We have received your request",
+        "Your request has been rejected",
+    ]
+    assert "No legitimate interest." in text_of(mailoutbox[1])
+    with pytest.raises(RequestClosed, match="bereits beantwortet oder abgelehnt"):
+        online_requests.claim(request=request, staff=registry.clerk, now=LATER)
+    assert len(mailoutbox) == 2
+
+
+def test_steuer_id_answer_never_travels_by_email(registry, mailoutbox):
+    request = submit(registry, kind=Kind.STEUER_ID).request
+    assert request.data == {"date_of_birth": "1975-06-30", "place_of_birth": "Köln"}
+
+    online_requests.claim(request=request, staff=registry.clerk, now=NOW)
+    online_requests.answer(
+        request=request, staff=registry.clerk, text=f"Steuer-ID {TAX_NUMBER}", now=LATER
+    )
+
+    assert OnlineRequest.objects.get().answer == f"Steuer-ID {TAX_NUMBER}"
+    assert len(mailoutbox) == 3
+    for mail in mailoutbox:
+        assert TAX_NUMBER not in text_of(mail) + html_of(mail) + mail.subject
+    assert "per Post an Ihre Meldeadresse" in text_of(mailoutbox[0])
+    assert "per Post an Ihre Meldeadresse" in text_of(mailoutbox[2])
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "error", "german"),
+    [
+        (Kind.MELDEREGISTERAUSKUNFT, {"first_name": "  "}, MissingName, "Vor- und Nachnamen"),
+        (Kind.MELDEREGISTERAUSKUNFT, {"last_name": 7}, MissingName, "Vor- und Nachnamen"),
+        (Kind.MELDEREGISTERAUSKUNFT, {"date_of_birth": "2027-01-01"}, InvalidBirthDate, "Geburt"),
+        (Kind.MELDEREGISTERAUSKUNFT, {"date_of_birth": "1.4.80"}, InvalidBirthDate, "Geburt"),
+        (Kind.MELDEREGISTERAUSKUNFT, {"last_known_address": ""}, MissingLastAddress, "Anschrift"),
+        (Kind.MELDEREGISTERAUSKUNFT, {"purpose": None}, MissingPurpose, "wofür"),
+        (Kind.MELDEREGISTERAUSKUNFT, {"consent": "yes"}, NoConsent, "Gebühr"),
+        (Kind.STEUER_ID, {"place_of_birth": ""}, MissingPlaceOfBirth, "Geburtsort"),
+        (Kind.STEUER_ID, {"date_of_birth": None}, InvalidBirthDate, "Geburt"),
+    ],
+)
+def test_invalid_form_data_is_refused_in_german_and_nothing_stored(
+    registry, mailoutbox, kind, change, error, german
+):
+    data = {**(PERSON if kind == Kind.MELDEREGISTERAUSKUNFT else OWN_DATA), **change}
+    with pytest.raises(error, match=german) as raised:
+        submit(registry, kind=kind, data=data)
+    assert raised.value.field in change
+    assert not OnlineRequest.objects.exists()
+    assert not OnlineRequestToken.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"name": ""}, {"email": "erika@"}, {"postal_address": " \n "}, {"language": "fr"}],
+)
+def test_invalid_requester_is_refused(registry, mailoutbox, change):
+    with pytest.raises(InvalidRequester, match="gültige E-Mail-Adresse"):
+        submit(registry, requester=Requester(**{**ERIKA.__dict__, **change}))
+    assert not OnlineRequest.objects.exists()
+    assert mailoutbox == []
+
+
+def test_only_online_request_services_and_known_kinds_are_accepted(registry, mailoutbox):
+    appointment_service = factories.service(name="Personalausweis")
+    with pytest.raises(NotRequestable, match="nicht online beantragt"):
+        online_requests.submit(
+            service=appointment_service,
+            kind=Kind.STEUER_ID,
+            requester=ERIKA,
+            data=OWN_DATA,
+            now=NOW,
+        )
+    with pytest.raises(NotRequestable):
+        online_requests.submit(
+            service=registry.tax, kind="führerschein", requester=ERIKA, data=OWN_DATA, now=NOW
+        )
+    assert not OnlineRequest.objects.exists()
+
+
+def test_staff_rules_for_claiming_answering_and_rejecting(registry, mailoutbox):
+    request = submit(registry).request
+    colleague = factories.staff(department_=registry.clerk.department)
+    stranger = factories.staff()
+
+    with pytest.raises(NotYourDepartment):
+        online_requests.claim(request=request, staff=stranger, now=NOW)
+    with pytest.raises(NotClaimed):
+        online_requests.answer(request=request, staff=registry.clerk, text="x", now=NOW)
+    online_requests.claim(request=request, staff=registry.clerk, now=NOW)
+    with pytest.raises(AlreadyClaimed):
+        online_requests.claim(request=request, staff=colleague, now=NOW)
+    with pytest.raises(MissingText, match="Grund"):
+        online_requests.reject(request=request, staff=colleague, reason="  ", now=NOW)
+
+    assert OnlineRequest.objects.get().status == Status.IN_PROGRESS
+    assert OnlineRequestEvent.objects.count() == 2
+    assert len(mailoutbox) == 2
+
+
+def test_errors_share_one_base():
+    assert issubclass(MissingName, OnlineRequestError)
+    assert issubclass(RequestClosed, OnlineRequestError)

@@ -1,0 +1,57 @@
+"""The shared cache as deployed with REDIS_URL: calendar cache and rate limit on real Redis."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from amtstermin.core import limits
+from amtstermin.core.items import Item
+from amtstermin.core.scheduling import availability
+from tests.conftest import berlin
+
+NOW = berlin(2026, 12, 4, 15, 0)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_cache():
+    """Database 15 with a prefix of its own: parallel test workers never see each other's keys
+    (and nothing calls clear(), which would empty the whole database)."""
+    prefix = f"amtstermin-tests-{uuid.uuid4().hex}"
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": prefix,
+        "TIMEOUT": 60,
+    }
+    with override_settings(CACHES={"default": redis}):
+        yield prefix
+
+
+def test_calendar_is_served_from_redis_and_equals_a_fresh_computation(office, redis_cache):
+    items = [Item(office.id_card, 2)]
+
+    first = availability.compute(office.location, items, now=NOW, cached=True)
+    again = availability.compute(office.location, items, now=NOW, cached=True)
+    fresh = availability.compute(office.location, items, now=NOW)
+
+    assert first.days() and again.masks == first.masks == fresh.masks
+    assert any(":availability:" in key for key in _keys(redis_cache))
+
+
+def test_rate_limit_counts_in_redis(redis_cache):
+    allowed = [
+        limits.allow_booking_post("198.51.100.7", now=NOW)
+        for _ in range(limits.BOOKING_POSTS_PER_WINDOW + 1)
+    ]
+
+    assert allowed == [True] * limits.BOOKING_POSTS_PER_WINDOW + [False]
+    assert not any("198.51.100.7" in key for key in _keys(redis_cache))
+
+
+def _keys(prefix: str) -> list[str]:
+    client = cache._cache.get_client()
+    return [key.decode() for key in client.keys(f"{prefix}:*")]

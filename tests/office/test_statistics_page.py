@@ -1,0 +1,159 @@
+"""The statistics page: team leads and administrators only, each seeing their own scope."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from amtstermin.core import booking, visits
+from amtstermin.core.items import Item
+from amtstermin.core.models import Channel, Counter, StaffMember
+from tests import factories
+from tests.conftest import berlin
+from tests.office.logins import log_in_verified, user_for
+
+MONDAY = "2026-12-07"
+
+
+def at(hour: int, minute: int = 0):
+    return berlin(2026, 12, 7, hour, minute)
+
+
+def page(location, **query) -> str:
+    url = reverse("office:statistics_location", args=[location.pk])
+    return f"{url}?period={query.get('period', 'day')}&day={query.get('day', MONDAY)}"
+
+
+@pytest.fixture
+def lead(client, colleague):
+    colleague.role = StaffMember.Role.TEAM_LEAD
+    colleague.save()
+    log_in_verified(client, user_for(colleague))
+    return colleague
+
+
+@pytest.fixture
+def morning(office, citizen):
+    """Erika (09:00) checks in 08:55, waits until 09:06, is done 09:20; a walk-in no-show."""
+    counter = Counter.objects.create(location=office.location, name="3")
+    visits.check_in(citizen, now=at(8, 55))
+    visits.finish(visits.call_next(office.clerk, counter, now=at(9, 6)), now=at(9, 20))
+    visits.walk_in(office.location, [Item(office.id_card)], now=at(9, 30))
+    visits.no_show(visits.call_next(office.clerk, counter, now=at(9, 40)), now=at(9, 45))
+    return office
+
+
+def test_team_lead_reads_the_days_figures_in_german(client, lead, morning):
+    response = client.get(page(morning.location))
+
+    assertContains(
+        response, '<h1 class="kern-heading-x-large">Statistik Bürgerbüro Mitte</h1>', html=True
+    )
+    assertContains(response, "Montag, 7. Dezember 2026")
+    assertContains(response, "1 von 1 Eingecheckten<")  # nobody late, so no lateness
+    assertContains(response, "Buchungen nach Kanal")
+    assertContains(response, '<th class="kern-table__header" scope="row">Telefon</th>', html=True)
+    assertContains(response, "Wartezeit vom Check-in bis zum Aufruf")
+    assertContains(response, "6,0 Min.")  # 09:06 minus 09:00: the early minutes are not waiting
+    assertContains(response, "10,0 Min.")  # the walk-in, 09:30 to 09:40
+    assertContains(response, "Bearbeitungszeit je Dienstleistung")
+    assertContains(response, "14,0 Min.")  # 09:06 to 09:20
+    assertContains(response, "Auslastung")
+    assertContains(response, "15 Min.")  # booked, of 240 rostered
+    assertContains(response, "6 %")
+    assertContains(response, "<svg", count=4)
+
+
+def test_a_week_lists_its_days_and_links_to_the_next(client, lead, morning):
+    response = client.get(page(morning.location, period="week", day="2026-12-09"))
+
+    assertContains(response, "Woche 50: 07.12. bis 13.12.2026")
+    assertContains(response, "Mo, 07.12.")
+    assertContains(response, "So, 13.12.")
+    assertContains(response, 'href="?period=week&amp;day=2026-12-14"')
+
+
+def test_team_lead_sees_only_their_departments_bookings(client, lead, morning):
+    registry = factories.department(name="Standesamt")
+    marriage = factories.service(
+        name="Eheschließung", department=registry, locations=[morning.location]
+    )
+    factories.roster(factories.staff(skills=[marriage]), morning.location)
+    with booking.without_mail():
+        booking.book(
+            location=morning.location,
+            items=[Item(marriage)],
+            start=at(10),
+            contact=booking.Contact(name="Max Muster", email="max@example.org"),
+            channel=Channel.DESK,
+            now=at(7),
+        )
+
+    response = client.get(page(morning.location))
+
+    assertNotContains(response, "Eheschließung")
+    assertContains(
+        response,
+        '<th class="kern-table__header" scope="row">Tresen</th>'
+        '<td class="kern-table__cell kern-table__cell--numeric">0</td>',
+        html=True,
+    )
+
+
+def test_clerks_are_refused(client, colleague, morning):
+    log_in_verified(client, user_for(colleague))
+
+    assert client.get(page(morning.location)).status_code == 403
+
+
+def test_team_lead_of_another_location_finds_nothing(client, stranger, morning):
+    stranger.role = StaffMember.Role.TEAM_LEAD
+    stranger.save()
+    log_in_verified(client, user_for(stranger))
+
+    for name in ("office:statistics_location", "office:statistics_csv"):
+        response = client.get(reverse(name, args=[morning.location.pk]))
+        assert response.status_code == 404
+        assertNotContains(response, "Bürgerbüro Mitte", status_code=404)
+
+
+def test_the_location_switch_opens_the_chosen_location_for_the_same_day(client, lead, morning):
+    response = client.get(
+        reverse("office:statistics"),
+        {"location": morning.location.pk, "period": "week", "day": MONDAY},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == page(morning.location, period="week")
+
+
+def test_a_wrong_day_says_so_and_shows_today(client, lead, morning):
+    response = client.get(page(morning.location, day="7.12."))
+
+    assertContains(response, "<title>Fehler:", status_code=200)
+    assertContains(response, "Bitte ein gültiges Datum eingeben.")
+
+
+def test_the_csv_download_opens_in_german_excel(client, lead, morning):
+    response = client.get(
+        reverse("office:statistics_csv", args=[morning.location.pk]), {"day": MONDAY}
+    )
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "statistik-" in response["Content-Disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffStandort;Von;Bis;Kennzahl;Detail;Wert")
+    place = "Bürgerbüro Mitte;07.12.2026;07.12.2026"
+    assert f"{place};Wartezeit, Median (Min.);Termine;6,0" in text
+    assert f"{place};Wartezeit, Median (Min.);Spontankunden;10,0" in text
+    assert f"{place};Bearbeitungszeit, Median (Min.);Personalausweis;14,0" in text
+
+
+def test_the_page_needs_the_same_queries_for_one_visit_or_three(
+    client, lead, morning, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20) as one:
+        client.get(page(morning.location))
+    for minute in (0, 5):
+        visits.walk_in(morning.location, [Item(morning.id_card)], now=at(11, minute))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(page(morning.location))
