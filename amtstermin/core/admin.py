@@ -148,7 +148,10 @@ class ServiceAdmin(ChangesCapacity, TranslationAdmin):
                 )
             },
         ),
-        (_("How it is offered"), {"fields": ("mode", "external_url", "locations")}),
+        (
+            _("How it is offered"),
+            {"fields": ("mode", "external_url", "request_kind", "locations")},
+        ),
         (
             _("Time and fee"),
             {

@@ -58,12 +58,17 @@ def registry():
             "auskunft": factories.service(
                 name="Einfache Melderegisterauskunft",
                 slug="melderegisterauskunft",
+                request_kind=Kind.MELDEREGISTERAUSKUNFT,
                 fee=Decimal("10.00"),
                 legal_basis="Bundesmeldegesetz (BMG) § 44",
                 **online,
             ),
             "tax": factories.service(
-                name="Auskunft zur Steuer-ID", slug="steuer-id", fee=Decimal("0.00"), **online
+                name="Auskunft zur Steuer-ID",
+                slug="steuer-id",
+                request_kind=Kind.STEUER_ID,
+                fee=Decimal("0.00"),
+                **online,
             ),
             "clerk": factories.staff(department_=department),
         },
@@ -115,13 +120,29 @@ def test_steuer_id_form_asks_for_own_data_and_says_the_answer_comes_by_post(clie
     [
         {"mode": Service.Mode.APPOINTMENT, "slug": "melderegisterauskunft"},
         {"mode": Service.Mode.ONLINE_REQUEST, "slug": "wohngeld"},
-        {"mode": Service.Mode.ONLINE_REQUEST, "slug": "steuer-id", "active": False},
+        {
+            "mode": Service.Mode.ONLINE_REQUEST,
+            "slug": "steuer-id",
+            "request_kind": Kind.STEUER_ID,
+            "active": False,
+        },
     ],
 )
 def test_services_without_an_online_form_have_none(client, service):
     factories.service(**service)
 
     assert client.get(form_of(service["slug"])).status_code == 404
+
+
+def test_the_form_follows_the_services_field_not_its_short_name(client):
+    factories.service(
+        name="Adressauskunft",
+        slug="adressauskunft",
+        mode=Service.Mode.ONLINE_REQUEST,
+        request_kind=Kind.MELDEREGISTERAUSKUNFT,
+    )
+
+    assertContains(client.get(form_of("adressauskunft")), "Letzte bekannte Anschrift")
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from amtstermin.core.demo.musterstadt import MUSTERSTADT
-from amtstermin.core.models import Service, ServiceDocument
+from amtstermin.core.models import RequestKind, Service, ServiceDocument
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,7 @@ def town():
             slug="melderegisterauskunft",
             department=registry,
             mode=Service.Mode.ONLINE_REQUEST,
+            request_kind=RequestKind.MELDEREGISTERAUSKUNFT,
         ),
         "car": factories.service(
             name="Kfz-Zulassung",

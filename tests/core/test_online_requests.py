@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from amtstermin.core import numbers, online_requests
 from amtstermin.core.errors import (
@@ -283,3 +284,14 @@ def test_staff_rules_for_claiming_answering_and_rejecting(registry, mailoutbox):
 def test_errors_share_one_base():
     assert issubclass(MissingName, OnlineRequestError)
     assert issubclass(RequestClosed, OnlineRequestError)
+
+
+@pytest.mark.django_db
+def test_an_online_form_is_refused_for_a_service_booked_at_the_office():
+    service = factories.service(name="Personalausweis")
+    service.request_kind = OnlineRequest.Kind.STEUER_ID
+
+    with pytest.raises(ValidationError) as refused:
+        service.full_clean()
+
+    assert "nur für eine Dienstleistung, die online ohne Besuch" in str(refused.value)

@@ -7,20 +7,13 @@ from amtstermin.core.models import OnlineRequest, Service
 
 Kind = OnlineRequest.Kind
 
-# Which form a service gets. The catalogue has no field for it, so the service's short name
-# decides; an online service not listed here keeps the portal's "contact us" text.
-KIND_BY_SLUG = {
-    "melderegisterauskunft": Kind.MELDEREGISTERAUSKUNFT,
-    "steuer-id": Kind.STEUER_ID,
-    "steuer-identifikationsnummer": Kind.STEUER_ID,
-}
-
 
 def kind_of(service: Service) -> str | None:
-    """The kind of request `service` takes online, or None if it has no form here."""
+    """The form `service` takes online, or None: an online service without one keeps the
+    portal's "contact us" text."""
     if not service.active or service.mode != Service.Mode.ONLINE_REQUEST:
         return None
-    return KIND_BY_SLUG.get(service.slug)
+    return service.request_kind or None
 
 
 def _text(label, *, required_message, max_length, help_text="", autocomplete=None, rows=None):

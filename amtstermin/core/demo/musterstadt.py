@@ -341,9 +341,28 @@ SERVICES = (
         life_situation=CERTIFICATES,
         synonyms="Adressauskunft, Anschrift ermitteln, EMA",
         mode="online_request",
+        request_kind="melderegisterauskunft",
         duration_minutes=5,
         fee=Decimal("10.00"),
         legal_basis="Bundesmeldegesetz (BMG) § 44",
+    ),
+    ServiceSpec(
+        slug="steuer-id",
+        department="einwohnermeldewesen",
+        name=Text("Auskunft zur Steuer-Identifikationsnummer", "Your tax identification number"),
+        description=Text(
+            "Sie haben Ihre Steuer-ID nicht zur Hand? Beantragen Sie die Auskunft online; "
+            "wir schicken die Nummer per Post an Ihre Meldeanschrift, nie per E-Mail.",
+            "Cannot find your tax ID? Apply online; we send the number by post to your "
+            "registered address, never by email.",
+        ),
+        life_situation=CERTIFICATES,
+        synonyms="Steuer-ID, Steueridentifikationsnummer, IdNr, Steuernummer vergessen",
+        mode="online_request",
+        request_kind="steuer_id",
+        duration_minutes=5,
+        fee=Decimal("0.00"),
+        legal_basis="Abgabenordnung (AO) § 139b",
     ),
     ServiceSpec(
         slug="kfz-zulassung",

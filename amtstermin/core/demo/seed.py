@@ -149,6 +149,7 @@ def _service(
             "synonyms": spec.synonyms,
             "mode": spec.mode,
             "external_url": spec.external_url,
+            "request_kind": spec.request_kind,
             "duration_minutes": spec.duration_minutes,
             "additional_minutes": spec.additional_minutes,
             "max_quantity": spec.max_quantity,

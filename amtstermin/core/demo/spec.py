@@ -47,6 +47,7 @@ class ServiceSpec:
     synonyms: str = ""
     mode: str = "appointment"
     external_url: str = ""
+    request_kind: str = ""  # the online form of a service done without a visit
     duration_minutes: int = 10
     additional_minutes: int = 0
     max_quantity: int = 1

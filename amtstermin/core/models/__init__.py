@@ -10,7 +10,7 @@ from .appointment import (
     Status,
     WaitingNumberCounter,
 )
-from .catalog import Document, Service, ServiceDocument
+from .catalog import Document, RequestKind, Service, ServiceDocument
 from .online_request import OnlineRequest, OnlineRequestEvent, OnlineRequestToken
 from .organisation import FEDERAL_STATES, Counter, Department, Location, public_holidays
 from .staff import Absence, Closure, RosterBlock, StaffMember
@@ -37,6 +37,7 @@ __all__ = [
     "OnlineRequestToken",
     "RosterBlock",
     "SentMessage",
+    "RequestKind",
     "Service",
     "ServiceDocument",
     "StaffMember",

@@ -35,6 +35,13 @@ class ServiceQuerySet(models.QuerySet):
         return found
 
 
+class RequestKind(models.TextChoices):
+    """The online forms a service done without a visit can take (core/online_requests.py)."""
+
+    MELDEREGISTERAUSKUNFT = "melderegisterauskunft", _("simple registry information")
+    STEUER_ID = "steuer_id", _("information on the tax identification number")
+
+
 class Service(models.Model):
     class Mode(models.TextChoices):
         APPOINTMENT = "appointment", _("appointment at the office")
@@ -55,6 +62,13 @@ class Service(models.Model):
     )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode, default=Mode.APPOINTMENT)
     external_url = models.URLField(_("external address"), blank=True)
+    request_kind = models.CharField(
+        _("online form"),
+        max_length=24,
+        choices=RequestKind,
+        blank=True,
+        help_text=_("Only for mode “online request”: the form citizens fill in."),
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("average processing time (minutes)"), default=10, validators=[MinValueValidator(1)]
     )
@@ -93,6 +107,14 @@ class Service(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(max_quantity__gte=1), name="service_max_quantity_positive"
+            ),
+            # A form only for services done online, so the booking wizard never meets one.
+            models.CheckConstraint(
+                condition=models.Q(request_kind="") | models.Q(mode="online_request"),
+                name="service_request_kind_only_online",
+                violation_error_message=_(
+                    "An online form fits only a service done online without a visit."
+                ),
             ),
         ]
 

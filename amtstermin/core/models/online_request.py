@@ -3,16 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .catalog import Service
+from .catalog import RequestKind, Service
 from .staff import StaffMember
 
 
 class OnlineRequest(models.Model):
     """A Melderegisterauskunft or Steuer-ID request; written only by core/online_requests.py."""
 
-    class Kind(models.TextChoices):
-        MELDEREGISTERAUSKUNFT = "melderegisterauskunft", _("simple registry information")
-        STEUER_ID = "steuer_id", _("information on the tax identification number")
+    Kind = RequestKind
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
