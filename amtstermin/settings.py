@@ -39,6 +39,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT counts proxies: 0 or more.")
+# Days personal data is kept after an appointment's day, or after a request was answered or
+# rejected; then core/retention.py blanks it. 30 covers the three to four weeks until an ID card
+# or passport applied for at the appointment is ready (DOMAIN.md), the time in which questions
+# about the visit come up; after that nothing needs the person (GDPR Art. 5(1)(e)).
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
+if PERSONAL_DATA_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_DAYS counts days: 0 or more.")
 # Absolute base of links in emails (manage, confirm): mails have no request to ask.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -111,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "amtstermin.context_processors.site",
+                "amtstermin.citizen.content.context.legal_pages",
             ],
         },
     },

@@ -21,6 +21,9 @@ manage() { .venv/bin/python manage.py "$@"; }
 
 manage migrate --noinput
 manage seed_demo # idempotent; prints the demo logins
+# The worker purges personal data past its retention period every night and schedules its own
+# next run; this puts the first run in the task table, or does nothing if one is waiting.
+manage purge_personal_data --schedule
 
 # The worker sends the emails that bookings put in the outbox. Background jobs of a script
 # ignore Ctrl+C, so stop it ourselves however this script ends.

@@ -14,4 +14,5 @@ urlpatterns = [
     # Both live under /termin/; each package owns its own routes (see its urls.py).
     path("termin/", include(wizard_urls)),
     path("termin/", include(appointment_urls)),
+    path("", include("amtstermin.citizen.content.urls")),  # legal pages
 ]

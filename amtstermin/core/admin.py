@@ -4,11 +4,15 @@ A convenience for IT staff, not the back office. Appointments are read-only here
 written only by the booking core (amtstermin/core/booking.py), never through a form.
 """
 
+from zoneinfo import available_timezones
+
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -100,8 +104,29 @@ class LocationAdmin(ChangesCapacity, TranslationAdmin):
                 )
             },
         ),
-        (_("Waiting area"), {"fields": ("waiting_prefix",)}),
+        (
+            _("Waiting area"),
+            {
+                "fields": (
+                    "waiting_prefix",
+                    "check_in_early_minutes",
+                    "late_tolerance_minutes",
+                    "late_rule",
+                )
+            },
+        ),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            # A list, not free text: a typo would break every page showing the location's times
+            # (ZoneInfo raises for an unknown name).
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name),
+                choices=[(zone, zone) for zone in sorted(available_timezones())],
+                initial=db_field.default,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class ServiceDocumentInline(admin.TabularInline):
@@ -434,3 +459,6 @@ class DeviceLinkAdmin(admin.ModelAdmin):
             )
             % {"count": len(active)},
         )
+
+
+from . import admin_content  # noqa: F401,E402

@@ -8,6 +8,7 @@ make hoarding slow and expensive while a citizen notices none of them.
 """
 
 import ipaddress
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -20,12 +21,32 @@ from django.utils.crypto import salted_hmac
 from .errors import TooManyActive
 from .models import Appointment, Channel, Location, Status
 
+
+@dataclass(frozen=True)
+class Rate:
+    """A limit on form POSTs: at most `posts` per client in a fixed window of `window_seconds`.
+
+    Booking and online requests count in scopes of their own, so a household that books and
+    applies online in the same ten minutes is not refused for the sum of both.
+    """
+
+    scope: str
+    posts: int
+    window_seconds: int
+
+
 # Booking form POSTs per client and window. One booking takes one POST, a few more after a
 # typo or a time someone else was faster to; ten in ten minutes leave room for that and for a
 # household booking twice, while a script gets no more than one booking a minute per network.
-BOOKING_SCOPE = "booking"
-BOOKING_POSTS_PER_WINDOW = 10
-BOOKING_WINDOW_SECONDS = 10 * 60
+BOOKING = Rate("booking", posts=10, window_seconds=10 * 60)
+BOOKING_SCOPE = BOOKING.scope
+BOOKING_POSTS_PER_WINDOW = BOOKING.posts
+BOOKING_WINDOW_SECONDS = BOOKING.window_seconds
+# Online request form POSTs (Melderegisterauskunft, Steuer-ID). Each POST that passes the form
+# stores a request a clerk must handle and sends a mail to the address typed in; the same ten
+# in ten minutes leave room for corrections after a 422, while a script cannot fill the
+# office's queue or use the receipt mail to flood someone else's mailbox.
+ONLINE_REQUEST = Rate("online_request", posts=10, window_seconds=10 * 60)
 
 # Providers whose mailboxes ignore dots in the local part; googlemail.com is the same mailbox
 # as gmail.com (Germany used googlemail.com for years).
@@ -123,15 +144,14 @@ def hit(scope: str, client: str, *, limit: int, window_seconds: int, now: dateti
     return count <= limit
 
 
+def allow_post(rate: Rate, client: str, *, now: datetime) -> bool:
+    """Count one POST of `client` against `rate`; False when it has sent too many."""
+    return hit(rate.scope, client, limit=rate.posts, window_seconds=rate.window_seconds, now=now)
+
+
 def allow_booking_post(client: str, *, now: datetime) -> bool:
     """Count one booking POST of `client`; False when it has sent too many (see above)."""
-    return hit(
-        BOOKING_SCOPE,
-        client,
-        limit=BOOKING_POSTS_PER_WINDOW,
-        window_seconds=BOOKING_WINDOW_SECONDS,
-        now=now,
-    )
+    return allow_post(BOOKING, client, now=now)
 
 
 def _pseudonym(client: str) -> str:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import numbers, staff_scope
 from .errors import (
@@ -35,6 +37,8 @@ Kind = OnlineRequest.Kind
 Status = OnlineRequest.Status
 OPEN = (Status.SUBMITTED, Status.IN_PROGRESS)
 TEXT_LIMIT = 2000
+NOTE_MISSING = _("Please write the note.")
+NOTE_TOO_LONG = _("Please shorten the note to at most %(limit)d characters.")
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,19 @@ def submit(
     return Submitted(request, token)
 
 
+def check(*, service: Service, kind: str, requester: Requester, data: dict, now: datetime) -> None:
+    """Raise the OnlineRequestError that submit() would raise for this input; store nothing.
+
+    The citizen's form asks first, so every mistake is reported before the ALTCHA solution,
+    which counts only once, is spent (citizen/requests/views.py).
+    """
+    if not service.active or service.mode != Service.Mode.ONLINE_REQUEST or kind not in Kind:
+        raise NotRequestable()
+    _clean_requester(requester)
+    clean = _clean_melderegister if kind == Kind.MELDEREGISTERAUSKUNFT else _clean_tax
+    clean(data, today=now.date())
+
+
 def claim(*, request: OnlineRequest, staff: StaffMember, now: datetime) -> OnlineRequest:
     """`staff` takes on a submitted request; claiming one's own request again is harmless."""
     with transaction.atomic(durable=True):
@@ -116,6 +133,31 @@ def reject(
         request = _locked(request, staff)
         request.rejection_reason = reason
         return _move(request, Status.REJECTED, staff=staff, now=now, fields=["rejection_reason"])
+
+
+def add_note(
+    *, request: OnlineRequest, staff: StaffMember, text: str, now: datetime
+) -> OnlineRequest:
+    """Add a dated note by `staff` to an open request's staff notes, below the earlier ones.
+
+    Raises MissingText, NotYourDepartment or RequestClosed (nothing stored).
+    """
+    text = _block(text)
+    if not text:
+        raise MissingText(NOTE_MISSING)
+    if len(text) > TEXT_LIMIT:
+        raise MissingText(NOTE_TOO_LONG % {"limit": TEXT_LIMIT})
+    with transaction.atomic(durable=True):
+        request = _locked(request, staff)
+        # Appended, never replaced: two clerks writing at once both keep their note, and a note
+        # once written stays in the file. No history entry and no mail: the event model knows
+        # only statuses, and the citizen's page must not show that anything happened. For the
+        # same reason `updated_at` (the citizen's "last change") stays as it is.
+        heading = f"{timezone.localtime(now):%d.%m.%Y %H:%M} {staff.name}:"
+        entry = f"{heading}\n{text}"
+        request.staff_notes = f"{request.staff_notes}\n\n{entry}" if request.staff_notes else entry
+        request.save(update_fields=["staff_notes"])
+    return request
 
 
 def issue_token(request: OnlineRequest, *, now: datetime) -> str:

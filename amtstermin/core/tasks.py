@@ -63,6 +63,25 @@ def send_online_request_mail(*, request_id: int, event: str, attempt: int = 1) -
     )
 
 
+@task()
+def purge_personal_data() -> dict[str, int]:
+    """Remove personal data past its retention period (core/retention.py), then schedule the
+    next run for tomorrow at 03:00: the task keeps itself going once
+    `manage.py purge_personal_data --schedule` has started it.
+
+    Scheduled even when the purge fails, or one database error would end the daily runs.
+    """
+    from . import retention
+
+    now = timezone.now()
+    try:
+        purged = retention.purge(now=now)
+    finally:
+        retention.schedule_daily(now=now)
+    logger.info("Personal data purged: %s", purged)
+    return purged.as_dict()
+
+
 def _deliver_or_retry(mail_task, deliver, *, what: str, attempt: int, arguments: dict) -> None:
     """Run `deliver`; when the SMTP server fails, enqueue `mail_task` again with a growing delay.
 

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Department, Document, Location, Service
+from .models import ContentPage, Department, Document, Location, Notice, Service
 
 
 @register(Department)
@@ -23,3 +23,13 @@ class ServiceTranslation(TranslationOptions):
 @register(Document)
 class DocumentTranslation(TranslationOptions):
     fields = ("name", "note")
+
+
+@register(ContentPage)
+class ContentPageTranslation(TranslationOptions):
+    fields = ("title", "body")
+
+
+@register(Notice)
+class NoticeTranslation(TranslationOptions):
+    fields = ("title", "body")

@@ -1,9 +1,11 @@
 """The citizen's online requests: the form per service, its errors, and the status page."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -12,6 +14,7 @@ from amtstermin.core import online_requests
 from amtstermin.core.models import OnlineRequest, OnlineRequestEvent, Service
 from amtstermin.core.notifications import links
 from tests import factories
+from tests.citizen.conftest import solved_captcha
 from tests.conftest import berlin
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +118,40 @@ def test_steuer_id_form_asks_for_own_data_and_says_the_answer_comes_by_post(clie
     assertNotContains(response, "last_known_address")
 
 
+def test_melderegister_form_heads_each_part_with_its_legend(client, registry):
+    response = client.get(form_of("melderegisterauskunft"))
+
+    for part in ("Ihre Angaben", "Die gesuchte Person"):
+        assertContains(
+            response, f'<legend><h2 class="kern-heading-medium">{part}</h2></legend>', html=True
+        )
+
+
+@pytest.mark.parametrize(
+    ("slug", "autocomplete"),
+    # Only the own date of birth: the browser must not fill in the citizen's for someone else.
+    [("steuer-id", "bday"), ("melderegisterauskunft", "off")],
+)
+def test_date_of_birth_is_a_text_field_with_a_german_example(client, registry, slug, autocomplete):
+    response = client.get(form_of(slug))
+
+    assertContains(response, "Zum Beispiel 31.03.2000.")
+    assertNotContains(response, 'type="date"')
+    field = re.search(r"<input[^>]*\bid=\"id_date_of_birth\"[^>]*>", response.content.decode())
+    assert 'type="text"' in field[0]
+    assert f'autocomplete="{autocomplete}"' in field[0]
+    assert 'aria-describedby="id_date_of_birth-hint"' in field[0]
+
+
+def test_date_of_birth_in_the_german_form_of_the_example_is_stored(client, registry, easy_captcha):
+    data = {**OWN, "date_of_birth": "30.06.1975", "altcha": solved_captcha()}
+
+    response = client.post(form_of("steuer-id"), data)
+
+    assert response.status_code == 302
+    assert OnlineRequest.objects.get().data["date_of_birth"] == "1975-06-30"
+
+
 @pytest.mark.parametrize(
     "service",
     [
@@ -153,9 +190,9 @@ def test_the_form_follows_the_services_field_not_its_short_name(client):
     ],
 )
 def test_valid_request_is_stored_mailed_and_opens_its_status_page(
-    client, registry, mailoutbox, slug, data, kind
+    client, registry, mailoutbox, easy_captcha, slug, data, kind
 ):
-    response = client.post(form_of(slug), data)
+    response = client.post(form_of(slug), {**data, "altcha": solved_captcha()})
 
     request = OnlineRequest.objects.get()
     assert request.kind == kind
@@ -171,8 +208,33 @@ def test_valid_request_is_stored_mailed_and_opens_its_status_page(
     assertContains(status_page, request.reference)
 
 
-def test_valid_request_redirects_to_a_working_link(client, registry):
-    response = client.post(form_of("melderegisterauskunft"), SEARCH)
+def test_citizen_reads_once_that_the_confirmation_is_on_its_way(client, registry, easy_captcha):
+    response = client.post(form_of("melderegisterauskunft"), {**SEARCH, "altcha": solved_captcha()})
+
+    assert "erika" not in response["Location"]
+    first = client.get(response["Location"])
+    assertContains(first, "Ihr Antrag ist eingegangen.")
+    assertContains(
+        first,
+        "Wir haben Ihnen eine Bestätigung an erika@example.org geschickt. "
+        "Bitte notieren Sie die Vorgangsnummer.",
+    )
+    assert "no-store" in first["Cache-Control"]
+    again = client.get(response["Location"])
+    assertNotContains(again, "erika@example.org")
+    assertContains(again, "Wir haben Ihren Antrag erhalten")
+
+
+def test_the_notice_after_sending_stays_in_the_browser_that_sent(client, registry, easy_captcha):
+    response = client.post(form_of("melderegisterauskunft"), {**SEARCH, "altcha": solved_captcha()})
+
+    elsewhere = Client().get(response["Location"])  # e.g. the link forwarded to someone
+    assertContains(elsewhere, "Wir haben Ihren Antrag erhalten")
+    assertNotContains(elsewhere, "erika@example.org")
+
+
+def test_valid_request_redirects_to_a_working_link(client, registry, easy_captcha):
+    response = client.post(form_of("melderegisterauskunft"), {**SEARCH, "altcha": solved_captcha()})
 
     token = response["Location"].removeprefix("/antrag/").removesuffix("/")
     assert online_requests.find_by_token(token) == OnlineRequest.objects.get()
@@ -256,7 +318,9 @@ def test_status_page_shows_reference_status_and_dates_and_keeps_the_link_private
     response = client.get(page)
     assertContains(response, submitted.request.reference)
     assertContains(response, "Wir haben Ihren Antrag erhalten")
+    assertNotContains(response, "Ihr Antrag ist eingegangen.")  # only right after sending
     assertContains(response, "1. Dezember 2026 08:00")
+    assertContains(response, "<li>1. Dezember 2026 08:00: Eingegangen</li>", html=True)
     assertNotContains(response, "nur per Post")
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-store" in response["Cache-Control"]
@@ -298,6 +362,20 @@ def test_steuer_id_status_page_says_by_post_and_never_shows_the_answer(client, r
     assertContains(response, "Ihr Antrag wurde beantwortet")
     assertNotContains(response, "12 345 678 901")
     assert OnlineRequestEvent.objects.count() == 3
+
+
+def test_rejected_steuer_id_request_gives_the_reason_and_promises_no_letter(client, registry):
+    submitted, page = status_page(registry, kind=Kind.STEUER_ID)
+    assertContains(client.get(page), "Die Antwort kommt per Post")
+    online_requests.reject(
+        request=submitted.request, staff=registry.clerk, reason="Nicht hier gemeldet", now=NOW
+    )
+
+    response = client.get(page)
+    assertContains(response, "Ihr Antrag wurde abgelehnt")
+    assertContains(response, "Nicht hier gemeldet")
+    assertNotContains(response, "Die Antwort kommt per Post")
+    assertNotContains(response, "nur per Post")
 
 
 def test_unknown_token_gets_the_friendly_not_found_page_with_privacy_headers(client, registry):

@@ -160,6 +160,26 @@ def test_service_page_gives_the_facts_and_a_booking_button(client, town):
     assertContains(response, "Termin buchen")
 
 
+def test_service_page_names_every_place_that_offers_it(client, town):
+    north = factories.location(name="Bürgerbüro Nord", street="Nordring 4", postcode="12347")
+    town["id_card"].locations.add(north)
+
+    response = client.get(reverse("citizen:portal_service", args=["personalausweis"]))
+
+    assertContains(response, '<dt class="kern-description-list-item__key">Wo</dt>', html=False)
+    assertContains(response, "Bürgerbüro Nord, Nordring 4, 12347 Musterstadt")
+    assertContains(response, "Markt 1, 12345 Musterstadt")
+
+
+def test_online_and_county_services_name_no_place(client, town):
+    town["register"].locations.add(factories.location(name="Bürgerbüro Süd"))
+
+    for slug in ("melderegisterauskunft", "kfz"):
+        response = client.get(reverse("citizen:portal_service", args=[slug]))
+        assertNotContains(response, "Bürgerbüro Süd")
+        assertNotContains(response, ">Wo</dt>", html=False)
+
+
 def test_document_note_is_shown_with_the_document(client, town):
     rule = town["id_card"].document_rules.get()
     rule.document.note = "nicht älter als sechs Monate"

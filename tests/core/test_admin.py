@@ -12,8 +12,10 @@ from amtstermin.core.items import Item
 from amtstermin.core.models import (
     Appointment,
     Channel,
+    ContentPage,
     DeviceLink,
     Location,
+    Notice,
     OnlineRequest,
     RosterBlock,
     Service,
@@ -77,10 +79,12 @@ def test_every_model_a_town_configures_is_registered():
         "Absence",
         "Appointment",
         "Closure",
+        "ContentPage",
         "Department",
         "DeviceLink",
         "Document",
         "Location",
+        "Notice",
         "OnlineRequest",
         "RosterBlock",
         "Service",
@@ -106,6 +110,8 @@ def test_superuser_opens_change_page(admin_client, office, model):
     )
     devices.issue(office.location, DeviceLink.Kind.DISPLAY, "Wartebereich", now=NOW)
     submit_online_request()
+    ContentPage.objects.create(kind=ContentPage.Kind.LEGAL_NOTICE, title="Impressum", body="…")
+    Notice.objects.create(title="Am 24.12. geschlossen")
     row = model.objects.first()
     url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
     assert admin_client.get(url).status_code == 200
@@ -201,3 +207,49 @@ def test_absence_deleted_in_admin_invalidates_cached_calendars(admin_client, off
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not office.clerk.absences.exists()
     assert Location.objects.get(pk=office.location.pk).version == before + 1
+
+
+def location_form(client, location: Location) -> tuple[str, dict]:
+    """The location's change page and its fields as the browser sends them back unchanged."""
+    url = reverse("admin:core_location_change", args=[location.pk])
+    form = client.get(url).context["adminform"].form
+    shown = {name: form[name].value() for name in form.fields}
+    # An unticked box and an empty field are left out, like a browser does.
+    data = {
+        name: value for name, value in shown.items() if value is not None and value is not False
+    }
+    return url, {**data, "counters-TOTAL_FORMS": 0, "counters-INITIAL_FORMS": 0}
+
+
+def test_location_form_offers_every_setting_of_a_location(admin_client, office):
+    url = reverse("admin:core_location_change", args=[office.location.pk])
+    form = admin_client.get(url).context["adminform"].form
+    settings = {
+        field.name
+        for field in Location._meta.concrete_fields
+        if field.editable and not field.primary_key
+    }
+    # Translated fields appear once per language (name_de, name_en …), not by their own name.
+    assert settings - set(form.fields) == {"name", "directions"}
+
+
+def test_superuser_sets_the_check_in_rules_of_a_location(admin_client, office):
+    url, data = location_form(admin_client, office.location)
+    rules = {"check_in_early_minutes": 30, "late_tolerance_minutes": 5, "late_rule": "rebook"}
+
+    response = admin_client.post(url, {**data, **rules})
+
+    assert response.status_code == 302
+    location = Location.objects.get(pk=office.location.pk)
+    assert (location.check_in_early_minutes, location.late_tolerance_minutes) == (30, 5)
+    assert location.late_rule == "rebook"
+
+
+def test_a_mistyped_time_zone_is_refused_before_it_breaks_the_location(admin_client, office):
+    url, data = location_form(admin_client, office.location)
+
+    response = admin_client.post(url, {**data, "time_zone": "Europe/Berlim"})
+
+    assert response.status_code == 200
+    assert "time_zone" in response.context["adminform"].form.errors
+    assert Location.objects.get(pk=office.location.pk).time_zone == "Europe/Berlin"

@@ -29,6 +29,7 @@ from amtstermin.core.models import (
     OnlineRequestToken,
     SentMessage,
     Service,
+    StaffMember,
 )
 from amtstermin.core.online_requests import Kind, Requester, Status
 from amtstermin.core.tasks import send_online_request_mail
@@ -295,3 +296,70 @@ def test_an_online_form_is_refused_for_a_service_booked_at_the_office():
         service.full_clean()
 
     assert "nur für eine Dienstleistung, die online ohne Besuch" in str(refused.value)
+
+
+def test_staff_notes_are_added_below_each_other_with_time_and_author(registry, mailoutbox):
+    request = submit(registry).request
+    colleague = factories.staff(department_=registry.clerk.department, name="Tom Berger")
+    registry.clerk.name = "Sabine Kowalski"
+
+    online_requests.add_note(
+        request=request, staff=registry.clerk, text="  Rückfrage   beim\n\nAmtsgericht ", now=LATER
+    )
+    noted = online_requests.add_note(
+        request=request, staff=colleague, text="Antwort liegt vor.", now=berlin(2026, 12, 3, 9, 5)
+    )
+
+    stored = OnlineRequest.objects.get()
+    assert (
+        noted.staff_notes
+        == stored.staff_notes
+        == (
+            "02.12.2026 10:00 Sabine Kowalski:\nRückfrage beim\nAmtsgericht\n\n"
+            "03.12.2026 09:05 Tom Berger:\nAntwort liegt vor."
+        )
+    )
+    # Internal: no history entry, no mail, and the requester's "last change" stays.
+    assert stored.status == Status.SUBMITTED
+    assert stored.updated_at == NOW
+    assert OnlineRequestEvent.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_a_note_is_refused_when_empty_too_long_foreign_or_closed(registry, mailoutbox):
+    request = submit(registry).request
+    stranger = factories.staff()
+
+    with pytest.raises(MissingText, match="Bitte schreiben Sie die Notiz"):
+        online_requests.add_note(request=request, staff=registry.clerk, text=" \n ", now=LATER)
+    with pytest.raises(MissingText, match="höchstens 2000 Zeichen"):
+        online_requests.add_note(request=request, staff=registry.clerk, text="x" * 2001, now=LATER)
+    with pytest.raises(NotYourDepartment):
+        online_requests.add_note(request=request, staff=stranger, text="Notiz", now=LATER)
+    online_requests.reject(request=request, staff=registry.clerk, reason="Nein", now=LATER)
+    with pytest.raises(RequestClosed):
+        online_requests.add_note(request=request, staff=registry.clerk, text="Notiz", now=LATER)
+
+    assert OnlineRequest.objects.get().staff_notes == ""
+
+
+def test_an_administrator_notes_on_any_departments_request(registry):
+    request = submit(registry).request
+    administrator = factories.staff(role=StaffMember.Role.ADMINISTRATOR, name="Ada Admin")
+
+    online_requests.add_note(request=request, staff=administrator, text="Geprüft", now=LATER)
+
+    assert OnlineRequest.objects.get().staff_notes == "02.12.2026 10:00 Ada Admin:\nGeprüft"
+
+
+def test_staff_notes_never_reach_the_requesters_mails(registry, mailoutbox):
+    request = submit(registry).request
+    online_requests.claim(request=request, staff=registry.clerk, now=LATER)
+    online_requests.add_note(
+        request=request, staff=registry.clerk, text="Vertraulich: Sperrvermerk prüfen", now=LATER
+    )
+    online_requests.answer(request=request, staff=registry.clerk, text="Ringstraße 9", now=LATER)
+
+    assert len(mailoutbox) == 3
+    for mail in mailoutbox:
+        assert "Sperrvermerk" not in text_of(mail) and "Sperrvermerk" not in html_of(mail)

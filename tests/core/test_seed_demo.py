@@ -25,10 +25,12 @@ from amtstermin.core.models import (
     AppointmentItem,
     Channel,
     Closure,
+    ContentPage,
     Counter,
     Department,
     Document,
     Location,
+    Notice,
     RosterBlock,
     Service,
     ServiceDocument,
@@ -58,6 +60,8 @@ MODELS = [
     AccessToken,
     TOTPDevice,
     get_user_model(),
+    ContentPage,
+    Notice,
 ]
 
 
@@ -325,3 +329,17 @@ def _online_free_units(location: Location, *, now) -> int:
         allowed = availability.allowed_starts(grid, window.earliest, location.slot_minutes)
         total += sum((staff.free & allowed).bit_count() for staff in loaded.staff_days[grid.day])
     return total
+
+
+def test_demo_has_a_start_text_three_legal_pages_and_a_current_notice(location):
+    pages = {page.kind: page for page in ContentPage.objects.all()}
+    assert set(pages) == {"start", "legal_notice", "privacy", "accessibility"}
+    for page in pages.values():
+        assert page.title_de and page.title_en and page.body_de and page.body_en
+    for kind in ("legal_notice", "privacy", "accessibility"):
+        assert "Musterstadt ist eine erfundene Stadt" in pages[kind].body_de
+        assert "Musterstadt is a fictional town" in pages[kind].body_en
+    assert pages["legal_notice"].title_de == "Impressum"
+    assert pages["accessibility"].title_de == "Erklärung zur Barrierefreiheit"
+    [notice] = Notice.objects.current(timezone.now())
+    assert notice.title_de and notice.title_en and notice.body_de and notice.body_en

@@ -24,10 +24,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def service(request: HttpRequest, slug: str) -> HttpResponse:
     found = get_object_or_404(Service.objects.select_related("department"), slug=slug, active=True)
+    # Where to go: only for services done in person (an online or county service has no place
+    # here, even if an old "offered at" entry is left).
+    offered = found.mode == Service.Mode.APPOINTMENT
+    places = list(found.locations.order_by("name")) if offered else []
     context = {
         "service": found,
         "documents": found.document_rules.select_related("document"),
-        "bookable": found.mode == Service.Mode.APPOINTMENT and found.locations.exists(),
+        "places": places,
+        "bookable": bool(places),
         # "Apply online" opens our own form where there is one (citizen/requests/).
         "request_form": kind_of(found) is not None,
     }

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amtstermin.core import captcha
 from amtstermin.core.models import OnlineRequest, Service
 
 Kind = OnlineRequest.Kind
@@ -31,11 +32,15 @@ def _text(label, *, required_message, max_length, help_text="", autocomplete=Non
     )
 
 
-def _birth_date(label):
+def _birth_date(label, *, autocomplete):
+    # A text field with an example, as KERN and GOV.UK ask a date of birth: a type=date input
+    # shows the browser's own pattern (Chromium: "mm/dd/yyyy"), not the one in the hint. No
+    # numeric inputmode: phone keypads then lack the dot of "31.03.2000".
     return forms.DateField(
         label=label,
-        help_text=_("For example 2000-03-31."),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        help_text=_("For example 31.03.2000."),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
         error_messages={
             "required": _("Please give a valid date of birth."),
             "invalid": _("Please give a valid date of birth."),
@@ -62,6 +67,14 @@ class RequesterFields(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+    # Filled by the ALTCHA widget; empty when JavaScript does not run (see views.apply). Longer
+    # than any genuine payload is refused as a failed check, not as a field to shorten.
+    altcha = forms.CharField(
+        required=False,
+        max_length=captcha.MAX_PAYLOAD_LENGTH,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": _("The security check failed. Please try again.")},
+    )
 
 
 class MelderegisterForm(RequesterFields):
@@ -87,7 +100,8 @@ class MelderegisterForm(RequesterFields):
         ),
         max_length=60,
     )
-    date_of_birth = _birth_date(_("Their date of birth"))
+    # Someone else's: the browser must not offer the citizen's own birthday.
+    date_of_birth = _birth_date(_("Their date of birth"), autocomplete="off")
     last_known_address = _text(
         _("Their last known address"),
         required_message=_("Please give the last address you know of the person."),
@@ -124,7 +138,7 @@ class SteuerIdForm(RequesterFields):
         autocomplete="street-address",
         rows=3,
     )
-    date_of_birth = _birth_date(_("Your date of birth"))
+    date_of_birth = _birth_date(_("Your date of birth"), autocomplete="bday")
     place_of_birth = _text(
         _("Your place of birth"),
         required_message=_("Please give your place of birth."),

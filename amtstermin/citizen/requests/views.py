@@ -3,15 +3,24 @@
 The form checks the input, core/online_requests.py stores it; bad input comes back with a 422
 and nothing stored. The status page is opened by the link key from the mails and keeps it as
 private as an appointment's (same headers, one not-found page).
+
+Against scripts the form has the booking wizard's two brakes: the ALTCHA proof of work
+(core/captcha.py) and the per-client rate limit (core/limits.py, its own scope). Without
+JavaScript the proof cannot run. The wizard then holds the booking until the emailed link is
+followed; a request has no such unconfirmed state (its status starts at "submitted", straight
+into the office's queue, and a held state would need a new status and a migration), so the
+form refuses it and says how to apply by phone or by post instead.
 """
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from amtstermin.core import online_requests
+from amtstermin.core import captcha, limits, online_requests
 from amtstermin.core.errors import OnlineRequestError
 from amtstermin.core.models import OnlineRequest, Service
 from amtstermin.core.notifications import links
@@ -22,6 +31,16 @@ from .forms import FORMS, data_of, kind_of
 Kind = OnlineRequest.Kind
 Status = OnlineRequest.Status
 FORM_TEMPLATE = "citizen/requests/form.html"
+# The reference of the request just sent from this browser: its status page then says once that
+# the confirmation is on its way. In the server-side session, not in a message cookie or the URL,
+# as the notice names the email address.
+JUST_SUBMITTED = "online_request_submitted"
+# The proof is missing: the widget was not ticked, or JavaScript is off and it cannot run.
+NO_PROOF = gettext_lazy(
+    "Please complete the check against bots above the “Send request” button. The check needs "
+    "JavaScript: if it is turned off in your browser, please turn it on and send the form "
+    "again, or contact us by phone or by post."
+)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -30,26 +49,58 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     kind = kind_of(service)
     if kind is None:
         raise Http404
-    form = FORMS[kind](request.POST or None)
+    # Bound on every POST, an empty one too: it gets its errors, not an unbound form.
+    form = FORMS[kind](request.POST if request.method == "POST" else None)
     context = {"form": form, "service": service, "by_post": kind == Kind.STEUER_ID}
     if request.method != "POST":
         return render(request, FORM_TEMPLATE, context)
+    now = timezone.now()
+    if not limits.allow_post(limits.ONLINE_REQUEST, limits.client_address(request), now=now):
+        return _throttled(request)
+    if form.is_valid():
+        try:
+            online_requests.check(**_arguments(form, service, kind), now=now)
+        except OnlineRequestError as error:
+            _add_error(form, error)
+    # Said together with any other mistake, so a citizen without JavaScript learns it at once.
+    if not form.cleaned_data.get("altcha") and "altcha" not in form.errors:
+        form.add_error("altcha", NO_PROOF)
     if not form.is_valid():
         return render(request, FORM_TEMPLATE, context, status=422)
+    # Checked last: a solution counts once, so a form sent back for a typo does not spend it.
+    if not captcha.verify(form.cleaned_data["altcha"], now=now):
+        form.add_error("altcha", _("The security check failed. Please try again."))
+        return render(request, FORM_TEMPLATE, context, status=422)
+    try:
+        submitted = online_requests.submit(**_arguments(form, service, kind), now=now)
+    except OnlineRequestError as error:  # e.g. the service was withdrawn meanwhile
+        _add_error(form, error)
+        return render(request, FORM_TEMPLATE, context, status=422)
+    request.session[JUST_SUBMITTED] = submitted.request.reference
+    return redirect(links.REQUEST_PATH.format(token=submitted.token))
+
+
+def _arguments(form: forms.Form, service: Service, kind: str) -> dict:
+    """What core online_requests.check() and submit() take, from a valid form."""
     requester = online_requests.Requester(
         name=form.cleaned_data["name"],
         email=form.cleaned_data["email"],
         postal_address=form.cleaned_data["postal_address"],
         language=get_language(),
     )
-    try:
-        submitted = online_requests.submit(
-            service=service, kind=kind, requester=requester, data=data_of(form), now=timezone.now()
-        )
-    except OnlineRequestError as error:
-        form.add_error(error.field if error.field in form.fields else None, str(error.message))
-        return render(request, FORM_TEMPLATE, context, status=422)
-    return redirect(links.REQUEST_PATH.format(token=submitted.token))
+    return {"service": service, "kind": kind, "requester": requester, "data": data_of(form)}
+
+
+def _add_error(form: forms.Form, error: OnlineRequestError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def _throttled(request: HttpRequest) -> HttpResponse:
+    """Too many form POSTs from this client: a page a person understands (429)."""
+    context = {"back_url": request.get_full_path()}
+    response = render(request, "citizen/requests/too_many_requests.html", context, status=429)
+    response["Retry-After"] = str(limits.ONLINE_REQUEST.window_seconds)
+    return response
 
 
 @token_page
@@ -64,7 +115,9 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         "citizen/requests/status.html",
         {
             "found": found,
-            "by_post": by_post,
+            # A rejected request gets no answer by post; its page gives the reason instead.
+            "by_post": by_post and found.status != Status.REJECTED,
+            "just_submitted": request.session.pop(JUST_SUBMITTED, None) == found.reference,
             "events": found.events.all(),
             # As in the mails: the Steuer-ID answer travels only by post.
             "answer": found.answer if found.status == Status.ANSWERED and not by_post else "",

@@ -8,6 +8,7 @@ typical NRW values and meant to be changed in the admin.
 from datetime import date, time
 from decimal import Decimal
 
+from .musterstadt_pages import NOTICES, PAGES
 from .spec import (
     Block,
     DepartmentSpec,
@@ -607,4 +608,6 @@ MUSTERSTADT = Town(
     # Public like the passwords: every demo login's authenticator app uses this key.
     demo_totp_secret="MUSTERSTADTDEMONICHTGEHEIM234567",
     roster_valid_from=date(2025, 1, 1),
+    pages=PAGES,
+    notices=NOTICES,
 )

@@ -16,17 +16,28 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .. import booking
 from ..models import (
     Absence,
+    ContentPage,
     Counter,
     Department,
     Document,
     Location,
+    Notice,
     RosterBlock,
     Service,
     ServiceDocument,
     StaffMember,
 )
 from .bookings import Filled, fill_calendar
-from .spec import DocumentSpec, LocationSpec, ServiceSpec, StaffSpec, Text, Town
+from .spec import (
+    DocumentSpec,
+    LocationSpec,
+    NoticeSpec,
+    PageSpec,
+    ServiceSpec,
+    StaffSpec,
+    Text,
+    Town,
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,10 @@ def _configure(town: Town, *, now: datetime) -> tuple[Location, list[Login], int
         )
     if changed:
         location.bump_version()  # cached calendars must not outlive a change of capacity
+    for page in town.pages:
+        _page(page)
+    for notice in town.notices:
+        _notice(notice)
     return location, logins, len(town.staff)
 
 
@@ -182,6 +197,23 @@ def _document(spec: DocumentSpec, documents: dict[str, Document]) -> Document:
             {"name_en": spec.name.en, **_translated("note", spec.note)},
         )
     return documents[spec.name.de]
+
+
+def _page(spec: PageSpec) -> None:
+    _upsert(
+        ContentPage,
+        {"kind": spec.kind},
+        {**_translated("title", spec.title), **_translated("body", spec.body)},
+    )
+
+
+def _notice(spec: NoticeSpec) -> None:
+    # Shown until removed: a demo notice with dates would lapse, or change on every run.
+    _upsert(
+        Notice,
+        {"title_de": spec.title.de},
+        {"title_en": spec.title.en, **_translated("body", spec.body), "level": spec.level},
+    )
 
 
 def _administrator(login: Login, town: Town, department: Department, location: Location) -> None:

@@ -110,6 +110,24 @@ class Request:
 
 
 @dataclass(frozen=True)
+class PageSpec:
+    """A content page (core/models/content.py); `kind` is a ContentPage.Kind, body Markdown."""
+
+    kind: str
+    title: Text
+    body: Text
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    """A start-page notice shown until removed; identified by its German title."""
+
+    title: Text
+    body: Text = Text("")
+    level: str = "info"  # Notice.Level
+
+
+@dataclass(frozen=True)
 class Town:
     departments: tuple[DepartmentSpec, ...]
     location: LocationSpec
@@ -126,3 +144,5 @@ class Town:
     staff_password: str
     demo_totp_secret: str  # base32, as authenticator apps take it typed in
     roster_valid_from: date
+    pages: tuple[PageSpec, ...] = ()  # start-page text and legal pages
+    notices: tuple[NoticeSpec, ...] = ()

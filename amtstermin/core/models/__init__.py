@@ -11,6 +11,7 @@ from .appointment import (
     WaitingNumberCounter,
 )
 from .catalog import Document, RequestKind, Service, ServiceDocument
+from .content import ContentPage, Notice
 from .online_request import OnlineRequest, OnlineRequestEvent, OnlineRequestToken
 from .organisation import FEDERAL_STATES, Counter, Department, Location, public_holidays
 from .staff import Absence, Closure, RosterBlock, StaffMember
@@ -27,11 +28,13 @@ __all__ = [
     "AppointmentItem",
     "Channel",
     "Closure",
+    "ContentPage",
     "Counter",
     "Department",
     "DeviceLink",
     "Document",
     "Location",
+    "Notice",
     "OnlineRequest",
     "OnlineRequestEvent",
     "OnlineRequestToken",

@@ -47,8 +47,8 @@ def deliver(*, request_id: int, event: str, now: datetime) -> bool:
     """
     request = OnlineRequest.objects.select_related("service__department").filter(pk=request_id)
     request = request.first()
-    if request is None:
-        return False  # purged since
+    if request is None or not request.email:
+        return False  # deleted, or its personal data purged since (core/retention.py)
     if request.status not in STILL_APPLIES[event]:
         logger.info("Mail %s for %s dropped: it is %s now", event, request, request.status)
         return False

@@ -1,0 +1,36 @@
+"""`manage.py purge_personal_data`: remove personal data past its retention period now.
+
+The worker does this daily by itself (core/tasks.py) once the first run is scheduled:
+`manage.py purge_personal_data --schedule` does that, and does nothing when a run is already
+waiting, so scripts/run.sh and a deployment can call it on every start. Without the database
+task backend, run the command from cron once a day instead. What is removed: core/retention.py.
+"""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from amtstermin.core import retention
+
+
+class Command(BaseCommand):
+    help = "Remove personal data past PERSONAL_DATA_RETENTION_DAYS, or schedule the daily run."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--schedule",
+            action="store_true",
+            help="Purge nothing now; make sure the worker's daily run is scheduled (once).",
+        )
+
+    def handle(self, *args, schedule: bool = False, **options) -> None:
+        now = timezone.now()
+        if schedule:
+            run_after = retention.schedule_daily(now=now)
+            if run_after is None:
+                # A run is waiting already, or the task backend is not the database (use cron).
+                self.stdout.write("scheduled=unchanged")
+            else:
+                self.stdout.write(f"scheduled={run_after.isoformat()}")
+            return
+        purged = retention.purge(now=now)
+        self.stdout.write(" ".join(f"{name}={count}" for name, count in purged.as_dict().items()))

@@ -1,0 +1,194 @@
+"""The online request forms against scripts: the ALTCHA proof of work and the rate limit.
+
+Without JavaScript the proof cannot run; a request has no unconfirmed state to hold it in
+(unlike a booking), so the form refuses it and says how else to apply.
+"""
+
+import base64
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from amtstermin.core import limits
+from amtstermin.core.models import OnlineRequest, Service
+from tests import factories
+from tests.citizen.conftest import NOW, solved_captcha
+from tests.citizen.test_online_requests_pages import OWN, SEARCH, form_of
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("services", "easy_captcha")]
+
+FORMS = [("melderegisterauskunft", SEARCH), ("steuer-id", OWN)]
+NO_PROOF = "Bitte führen Sie die Prüfung gegen Bots über der Schaltfläche „Antrag absenden“ durch."
+FAILED = "Die Sicherheitsprüfung ist fehlgeschlagen. Bitte versuchen Sie es noch einmal."
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+@pytest.fixture
+def services():
+    """The two services with an online form, under the short names of the pages' tests."""
+    for slug, kind in (
+        ("melderegisterauskunft", OnlineRequest.Kind.MELDEREGISTERAUSKUNFT),
+        ("steuer-id", OnlineRequest.Kind.STEUER_ID),
+    ):
+        factories.service(slug=slug, mode=Service.Mode.ONLINE_REQUEST, request_kind=kind)
+
+
+def tampered(change) -> str:
+    """A solved payload with one thing changed after solving."""
+    data = json.loads(base64.b64decode(solved_captcha()))
+    change(data)
+    return base64.b64encode(json.dumps(data).encode()).decode()
+
+
+def _forged_key(data):
+    key = data["solution"]["derivedKey"]
+    data["solution"]["derivedKey"] = key[:-1] + ("0" if key[-1] != "0" else "1")
+
+
+def _longer_life(data):
+    data["challenge"]["parameters"]["expiresAt"] += 3600
+
+
+def error_summary(response, message: str) -> None:
+    assertContains(response, "<title>Fehler:", status_code=422)
+    assertContains(response, "Es gibt ein Problem", status_code=422)
+    assertContains(response, f'<a class="kern-link" href="#id_altcha">{message}', status_code=422)
+
+
+@pytest.mark.parametrize(("slug", "data"), FORMS)
+def test_both_forms_carry_the_widget_and_tell_who_has_no_javascript(client, slug, data):
+    response = client.get(form_of(slug))
+
+    assertContains(response, f'<altcha-widget challenge="{reverse("citizen:challenge")}"')
+    assertContains(response, 'name="altcha"')
+    assertContains(response, 'id="id_altcha"')
+    assertContains(response, "vendor/altcha/altcha.min.js")
+    assertContains(response, "<noscript>")
+    assertContains(response, "Dieses Formular braucht JavaScript")
+    assertContains(response, "telefonisch oder per Post")
+
+
+@pytest.mark.parametrize(("slug", "data"), FORMS)
+def test_citizen_without_javascript_is_refused_with_the_way_to_apply_otherwise(
+    client, mailoutbox, slug, data
+):
+    response = client.post(form_of(slug), data)  # no "altcha": the widget never ran
+
+    assert response.status_code == 422
+    error_summary(response, NO_PROOF)
+    assertContains(response, "schalten Sie es bitte ein", status_code=422)
+    assertContains(response, "wenden Sie sich telefonisch oder per Post an uns", status_code=422)
+    assert not OnlineRequest.objects.exists()
+    assert not mailoutbox
+
+
+def test_missing_proof_is_said_together_with_the_other_mistakes(client):
+    response = client.post(form_of("melderegisterauskunft"), {**SEARCH, "first_name": ""})
+
+    error_summary(response, NO_PROOF)
+    assertContains(response, 'href="#id_first_name"', status_code=422)
+    assert not OnlineRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "altcha",
+    [
+        pytest.param(lambda: tampered(_forged_key), id="forged solution"),
+        pytest.param(lambda: tampered(_longer_life), id="prolonged challenge"),
+        pytest.param(lambda: "bm90IGEgcGF5bG9hZA==", id="not a payload"),
+        pytest.param(lambda: "x" * 4001, id="oversized"),
+    ],
+)
+def test_a_failed_proof_gets_422_and_nothing_is_stored(client, mailoutbox, altcha):
+    response = client.post(form_of("melderegisterauskunft"), {**SEARCH, "altcha": altcha()})
+
+    assert response.status_code == 422
+    error_summary(response, FAILED)
+    assertNotContains(response, NO_PROOF, status_code=422)
+    assert not OnlineRequest.objects.exists()
+    assert not mailoutbox
+
+
+@pytest.mark.parametrize(("slug", "data"), FORMS)
+def test_a_solved_proof_stores_the_request(client, mailoutbox, slug, data):
+    response = client.post(form_of(slug), {**data, "altcha": solved_captcha()})
+
+    assert response.status_code == 302
+    assert OnlineRequest.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_a_proof_counts_for_one_request_only(client):
+    payload = solved_captcha()
+    assert client.post(form_of("steuer-id"), {**OWN, "altcha": payload}).status_code == 302
+
+    replayed = client.post(form_of("steuer-id"), {**OWN, "altcha": payload})
+
+    error_summary(replayed, FAILED)
+    assert OnlineRequest.objects.count() == 1
+
+
+def test_a_form_sent_back_for_a_mistake_does_not_spend_the_proof(client):
+    payload = solved_captcha()
+    # The core's check (a birth date in the future), not only the form's, comes first.
+    future = {**SEARCH, "date_of_birth": "2027-01-01", "altcha": payload}
+    response = client.post(form_of("melderegisterauskunft"), future)
+    assertContains(response, 'href="#id_date_of_birth"', status_code=422)
+    assertNotContains(response, FAILED, status_code=422)
+    assert not OnlineRequest.objects.exists()
+
+    fixed = client.post(form_of("melderegisterauskunft"), {**SEARCH, "altcha": payload})
+
+    assert fixed.status_code == 302
+    assert OnlineRequest.objects.count() == 1
+
+
+def test_an_empty_post_gets_its_errors_not_a_server_error(client):
+    response = client.post(form_of("steuer-id"), {})
+
+    assert response.status_code == 422
+    assertContains(response, 'href="#id_name"', status_code=422)
+    assertContains(response, 'href="#id_altcha"', status_code=422)
+
+
+def test_too_many_posts_get_a_german_page_to_wait_for(client, mailoutbox):
+    for _attempt in range(limits.ONLINE_REQUEST.posts):
+        assert client.post(form_of("melderegisterauskunft"), SEARCH).status_code == 422
+
+    response = client.post(form_of("melderegisterauskunft"), {**SEARCH, "altcha": solved_captcha()})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "600"
+    assertContains(response, "<title>Zu viele Versuche", status_code=429)
+    assertContains(response, "warten Sie bitte zehn Minuten", status_code=429)
+    assertContains(response, "nichts gespeichert", status_code=429)
+    back = f'<a class="kern-btn kern-btn--secondary" href="{form_of("melderegisterauskunft")}">'
+    assertContains(response, back, status_code=429)
+    assert not OnlineRequest.objects.exists()
+    assert not mailoutbox
+    # Another network counts on its own, and so does the booking wizard's limit.
+    other = client.post(form_of("melderegisterauskunft"), SEARCH, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 422
+    assert limits.allow_booking_post("127.0.0.1", now=NOW)
+
+
+def test_the_limit_counts_both_forms_together(client):
+    for _attempt in range(limits.ONLINE_REQUEST.posts // 2):
+        client.post(form_of("melderegisterauskunft"), SEARCH)
+        client.post(form_of("steuer-id"), OWN)
+
+    assert client.post(form_of("steuer-id"), OWN).status_code == 429
+
+
+def test_showing_the_form_does_not_count(client):
+    for _attempt in range(limits.ONLINE_REQUEST.posts + 1):
+        assert client.get(form_of("steuer-id")).status_code == 200
+
+    assert client.post(form_of("steuer-id"), OWN).status_code == 422
