@@ -6,48 +6,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from amtstermin.core.models import Location, Service
+from amtstermin.core.models import Location
+from amtstermin.service_quantities import ServiceQuantities
 
 PHONE = re.compile(r"^\+?[0-9 ()/-]{5,30}$")
 
 
-class ServicesForm(forms.Form):
+class ServicesForm(ServiceQuantities):
     """One quantity field per bookable service ("service-<pk>"), 0 meaning not wanted."""
-
-    def __init__(self, *args, services: list[Service], initial_quantities: dict[str, int], **kw):
-        super().__init__(*args, **kw)
-        self.services = services
-        for service in services:
-            self.fields[self.field_name(service)] = forms.IntegerField(
-                label=service.name,
-                min_value=0,
-                max_value=service.max_quantity,
-                initial=initial_quantities.get(str(service.pk), 0),
-                required=False,
-                error_messages={
-                    "invalid": _("Enter a whole number for “%(name)s”.") % {"name": service.name},
-                    "min_value": _("The number for “%(name)s” cannot be negative.")
-                    % {"name": service.name},
-                    "max_value": _(
-                        "“%(name)s” can be booked at most %(max)s times per appointment."
-                    )
-                    % {"name": service.name, "max": service.max_quantity},
-                },
-            )
-
-    @staticmethod
-    def field_name(service: Service) -> str:
-        return f"service-{service.pk}"
-
-    def rows(self):
-        """(service, bound field) pairs in the catalogue's order, for the template."""
-        return [(service, self[self.field_name(service)]) for service in self.services]
-
-    def quantities(self) -> dict[str, int]:
-        return {
-            str(service.pk): self.cleaned_data.get(self.field_name(service)) or 0
-            for service in self.services
-        }
 
 
 class LocationForm(forms.Form):

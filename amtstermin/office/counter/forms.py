@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amtstermin.core.desk import MIN_NAME_LENGTH
-from amtstermin.core.items import Item
-from amtstermin.core.models import Counter, Service
+from amtstermin.core.models import Counter
+from amtstermin.service_quantities import ServiceQuantities
 
 
 class CounterForm(forms.Form):
@@ -55,41 +55,13 @@ class SearchForm(forms.Form):
     )
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(ServiceQuantities):
     """One quantity field per service the clerk may issue here ("service-<pk>"), 0 = not wanted."""
 
-    def __init__(self, *args, services: list[Service], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.services = services
-        for service in services:
-            self.fields[f"service-{service.pk}"] = forms.IntegerField(
-                label=service.name,
-                min_value=0,
-                max_value=service.max_quantity,
-                initial=0,
-                required=False,
-                error_messages={
-                    "invalid": _("Enter a whole number for “%(name)s”.") % {"name": service.name},
-                    "min_value": _("The number for “%(name)s” cannot be negative.")
-                    % {"name": service.name},
-                    "max_value": _("“%(name)s” can be issued at most %(max)s times.")
-                    % {"name": service.name, "max": service.max_quantity},
-                },
-            )
-
-    def rows(self):
-        """(service, bound field) pairs in the catalogue's order, for the template."""
-        return [(service, self[f"service-{service.pk}"]) for service in self.services]
+    too_many = _("“%(name)s” can be issued at most %(max)s times.")
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not self.items():
             raise forms.ValidationError(_("Please choose at least one service."))
         return cleaned
-
-    def items(self) -> list[Item]:
-        return [
-            Item(service, quantity)
-            for service in self.services
-            if (quantity := self.cleaned_data.get(f"service-{service.pk}"))
-        ]

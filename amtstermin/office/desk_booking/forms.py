@@ -11,13 +11,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from amtstermin.core.items import Item
-from amtstermin.core.models import Channel, Service
+from amtstermin.core.models import Channel
+from amtstermin.service_quantities import ServiceQuantities
 
 PHONE_PATTERN = r"^\+?[0-9 ()/-]{5,30}$"
 
 
-class RequestForm(forms.Form):
+class RequestForm(ServiceQuantities):
     """One quantity per service ("service-<pk>", 0: not wanted) and the day to look at."""
 
     tag = forms.DateField(
@@ -29,38 +29,11 @@ class RequestForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, services: list[Service], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.services = services
-        for service in services:
-            self.fields[f"service-{service.pk}"] = forms.IntegerField(
-                label=service.name,
-                min_value=0,
-                max_value=service.max_quantity,
-                required=False,
-                error_messages={
-                    "invalid": _("Enter a whole number for “%(name)s”.") % {"name": service.name},
-                    "min_value": _("The number for “%(name)s” cannot be negative.")
-                    % {"name": service.name},
-                    "max_value": _(
-                        "“%(name)s” can be booked at most %(max)s times per appointment."
-                    )
-                    % {"name": service.name, "max": service.max_quantity},
-                },
-            )
-
     def clean(self):
         data = super().clean()
         if not self.errors and not self.items():
             raise forms.ValidationError(_("Choose at least one service: enter how many."))
         return data
-
-    def rows(self) -> list[tuple[Service, forms.BoundField]]:
-        return [(service, self[f"service-{service.pk}"]) for service in self.services]
-
-    def items(self) -> list[Item]:
-        wanted = ((s, self.cleaned_data.get(f"service-{s.pk}") or 0) for s in self.services)
-        return [Item(service, quantity) for service, quantity in wanted if quantity]
 
 
 class BookingForm(forms.Form):
