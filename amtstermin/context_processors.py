@@ -2,5 +2,5 @@ from django.conf import settings
 
 
 def site(request):
-    """Values every page template needs (the town's name comes from the organisation data)."""
-    return {"site_url": settings.SITE_URL}
+    """Values every page template needs."""
+    return {"site_url": settings.SITE_URL, "town_name": settings.TOWN_NAME}

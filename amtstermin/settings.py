@@ -48,6 +48,8 @@ if PERSONAL_DATA_RETENTION_DAYS < 0:
     raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_DAYS counts days: 0 or more.")
 # Absolute base of links in emails (manage, confirm): mails have no request to ask.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The town's name in every page's header and title; the demo town is Musterstadt.
+TOWN_NAME = os.environ.get("TOWN_NAME", "Musterstadt").strip() or "Musterstadt"
 
 INSTALLED_APPS = [
     "modeltranslation",  # must precede admin so translated fields show there

@@ -76,6 +76,16 @@ def test_citizen_sees_a_start_page_before_any_location_is_entered(client):
     assertNotContains(response, "Anschrift und Kontakt")
 
 
+def test_the_towns_name_comes_from_the_settings(client, settings):
+    settings.TOWN_NAME = "Hammstadt"
+
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(response, '<span class="amt-brand__town">Hammstadt</span>', html=False)
+    assertContains(response, "Bürgerbüro Hammstadt</h1>", html=False)
+    assertNotContains(response, "Musterstadt")
+
+
 def test_citizen_finds_no_dead_links_to_legal_pages_that_do_not_exist(client):
     response = client.get(reverse("citizen:start"))
 
