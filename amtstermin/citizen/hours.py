@@ -3,10 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, time
 
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from amtstermin.core.models import Location, RosterBlock
 from amtstermin.core.models.staff import WEEKDAYS
+
+CACHE_SECONDS = 24 * 60 * 60  # the key names the day, so a stale day is never read
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,20 @@ class Day:
 
 
 def opening_hours(location: Location, day: date) -> list[Day]:
-    """Each weekday with its rostered blocks on `day`, overlapping blocks joined (no holidays)."""
+    """Each weekday with its rostered blocks on `day`, overlapping blocks joined (no holidays).
+
+    Cached by the location's version, which every roster change bumps (core/signals.py,
+    core/rosters.py): the start page asks on every visit.
+    """
+    key = f"opening-hours:{location.pk}:{location.version}:{day}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = _from_rosters(location, day)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _from_rosters(location: Location, day: date) -> list[Day]:
     blocks = RosterBlock.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=day),
         location=location,

@@ -5,6 +5,7 @@ an allow-list, so only what a text needs comes through: no script, no event hand
 no link to javascript: or data:. Only sanitised output is ever marked safe.
 """
 
+import functools
 from urllib.parse import urlsplit
 
 import nh3
@@ -50,6 +51,9 @@ EXTERNAL_REL = "noopener noreferrer"
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
 
 
+# A pure function of its arguments, and the start page renders the same few texts on every
+# visit: parsing and sanitising cost more than the rest of that page together.
+@functools.lru_cache(maxsize=256)
 def render_markdown(text: str, *, top_heading: int = 2) -> SafeString:
     """`text` as sanitised HTML, its headings below the page's own (see `_heading_levels`)."""
     tokens = _markdown.parse(text or "")

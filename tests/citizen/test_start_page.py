@@ -68,6 +68,22 @@ def test_start_page_shows_the_opening_hours_from_the_rosters(client):
     assertContains(response, '<main id="main"')
 
 
+def test_opening_hours_follow_a_roster_change_through_the_locations_version(client):
+    where = factories.location()
+    factories.service(locations=[where])
+    clerk = factories.staff()
+    factories.roster(clerk, where, weekdays=[1], start=time(8), end=time(12))
+    assertContains(client.get(reverse("citizen:start")), "08:00–12:00")
+    factories.roster(clerk, where, weekdays=[1], start=time(14), end=time(18))
+
+    cached = client.get(reverse("citizen:start"))
+    where.bump_version()  # as every roster change does (admin, office roster pages)
+    changed = client.get(reverse("citizen:start"))
+
+    assertNotContains(cached, "14:00–18:00")  # the stored hours, until the version moves
+    assertContains(changed, "08:00–12:00, 14:00–18:00")
+
+
 def test_citizen_sees_a_start_page_before_any_location_is_entered(client):
     response = client.get(reverse("citizen:start"))
 
