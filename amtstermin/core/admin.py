@@ -391,6 +391,7 @@ class OnlineRequestAdmin(admin.ModelAdmin):
         "answer",
         "rejection_reason",
         "created_at",
+        "confirmed_at",
         "updated_at",
     )
 

@@ -185,5 +185,9 @@ class NotClaimed(OnlineRequestError):
     message = _("Please take on the request before answering it.")
 
 
+class RequestNotConfirmed(OnlineRequestError):
+    message = _("The requester has not confirmed this request yet.")
+
+
 class RequestClosed(OnlineRequestError):
     message = _("This request has already been answered or rejected.")

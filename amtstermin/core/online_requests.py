@@ -1,7 +1,13 @@
-"""Submit, claim, answer and reject online requests: the only writer of OnlineRequest.
+"""Submit, confirm, claim, answer and reject online requests: the only writer of OnlineRequest.
 
 Every status change records a history entry and enqueues the requester's email in the same
 transaction (the task table is the outbox, as for appointments).
+
+A request sent without the ALTCHA proof of work (JavaScript off) is stored unconfirmed: it gets
+a "please confirm" mail instead of the receipt, no history entry, and staff never see it
+(OnlineRequest.objects.confirmed()). Following the emailed link and pressing the button
+confirms it; only then does it enter the office's queue with its "submitted" entry and mail.
+Unconfirmed requests are deleted after a day (core/retention.py).
 """
 
 from dataclasses import dataclass
@@ -29,6 +35,7 @@ from .errors import (
     NotRequestable,
     NotYourDepartment,
     RequestClosed,
+    RequestNotConfirmed,
 )
 from .models import OnlineRequest, OnlineRequestEvent, OnlineRequestToken, Service, StaffMember
 from .tasks import send_online_request_mail
@@ -39,6 +46,8 @@ OPEN = (Status.SUBMITTED, Status.IN_PROGRESS)
 TEXT_LIMIT = 2000
 NOTE_MISSING = _("Please write the note.")
 NOTE_TOO_LONG = _("Please shorten the note to at most %(limit)d characters.")
+# The mail event of the "please confirm" mail; every other mail is named by a status.
+CONFIRM_REQUEST = "confirm-request"
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,17 @@ class Submitted:
 
 
 def submit(
-    *, service: Service, kind: str, requester: Requester, data: dict, now: datetime
+    *,
+    service: Service,
+    kind: str,
+    requester: Requester,
+    data: dict,
+    now: datetime,
+    confirmed: bool = True,
 ) -> Submitted:
     """Store a request after checking the requester and the form data for its kind.
 
+    `confirmed=False` (no proof of work) holds it until the emailed link is followed (confirm).
     Raises an OnlineRequestError (nothing stored) on the first problem found.
     """
     if not service.active or service.mode != Service.Mode.ONLINE_REQUEST or kind not in Kind:
@@ -80,10 +96,31 @@ def submit(
             fee=service.fee or 0,
             created_at=now,
             updated_at=now,
+            confirmed_at=now if confirmed else None,
         )
-        _record(request, staff=None, now=now)
+        if confirmed:
+            _record(request, staff=None, now=now)
+        else:
+            send_online_request_mail.enqueue(request_id=request.pk, event=CONFIRM_REQUEST)
         token = issue_token(request, now=now)
     return Submitted(request, token)
+
+
+def confirm(*, request: OnlineRequest, now: datetime) -> OnlineRequest:
+    """The requester followed the emailed link: the request enters the office's queue.
+
+    Confirming twice is harmless (a double click); raises nothing. The "submitted" history entry
+    and the receipt mail come now, when the office first sees the request.
+    """
+    with transaction.atomic(durable=True):
+        request = OnlineRequest.objects.select_for_update().get(pk=request.pk)
+        if request.confirmed_at is not None:
+            return request
+        request.confirmed_at = now
+        request.updated_at = now
+        request.save(update_fields=["confirmed_at", "updated_at"])
+        _record(request, staff=None, now=now)
+    return request
 
 
 def check(*, service: Service, kind: str, requester: Requester, data: dict, now: datetime) -> None:
@@ -160,27 +197,36 @@ def add_note(
     return request
 
 
-def issue_token(request: OnlineRequest, *, now: datetime) -> str:
-    """A new link to the status page; only its SHA-256 digest is stored."""
+def issue_token(request: OnlineRequest, *, now: datetime, mailed: bool = False) -> str:
+    """A new link to the status page; only its SHA-256 digest is stored.
+
+    `mailed`: the key goes into an email, so following it proves access to the mailbox.
+    """
     token = numbers.new_token()
-    OnlineRequestToken.objects.create(request=request, digest=numbers.digest(token), created_at=now)
+    OnlineRequestToken.objects.create(
+        request=request, digest=numbers.digest(token), mailed=mailed, created_at=now
+    )
     return token
 
 
-def find_by_token(token: str) -> OnlineRequest | None:
-    """The request a link opens, or None (unknown links reveal nothing)."""
+def find_by_token(token: str, *, mailed: bool = False) -> OnlineRequest | None:
+    """The request a link opens, or None (unknown links reveal nothing).
+
+    `mailed=True` accepts only keys that were sent by email: the confirmation's proof.
+    """
     if not token or len(token) > 100:
         return None
-    found = (
-        OnlineRequestToken.objects.filter(digest=numbers.digest(token))
-        .select_related("request__service")
-        .first()
-    )
+    keys = OnlineRequestToken.objects.filter(digest=numbers.digest(token))
+    if mailed:
+        keys = keys.filter(mailed=True)
+    found = keys.select_related("request__service").first()
     return found.request if found else None
 
 
 def _locked(request: OnlineRequest, staff: StaffMember) -> OnlineRequest:
     request = OnlineRequest.objects.select_for_update().select_related("service").get(pk=request.pk)
+    if request.confirmed_at is None:
+        raise RequestNotConfirmed()  # the office's pages never list it; this guards the core alone
     if not staff_scope.sees_everything(staff) and staff.department_id != (
         request.service.department_id
     ):

@@ -11,6 +11,9 @@ The period, PERSONAL_DATA_RETENTION_DAYS (settings.py), counts whole local days 
 appointment's day, or after the day a request was answered or rejected: an appointment on
 1 December is kept through 31 December with the default of 30 and purged from 1 January on.
 Open requests (submitted, in progress) are never purged: the office still owes an answer.
+Requests never confirmed (sent without JavaScript, the emailed link never followed) are deleted
+whole once UNCONFIRMED_LIFETIME has passed: nobody in the office ever saw them, so no history or
+figure depends on them.
 
 Fields and records, model by model (core/models/):
 - Appointment: name, email, email_key (the mailbox as the per-address limit counts it) and
@@ -58,6 +61,9 @@ BATCH_SIZE = 500
 # office opens, when the purge's short write transactions meet no bookings.
 DAILY_AT = time(3, 0)
 _CLOSED = (OnlineRequest.Status.ANSWERED, OnlineRequest.Status.REJECTED)
+# How long a request sent without the proof of work waits for its confirmation: the "please
+# confirm" mail says that it is deleted otherwise.
+UNCONFIRMED_LIFETIME = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class Purged:
 
     appointments: int
     requests: int
+    unconfirmed_requests: int
     sessions: int
     task_results: int
 
@@ -98,6 +105,9 @@ def purge(*, now: datetime, batch_size: int = BATCH_SIZE) -> Purged:
             due_appointments(before), _purge_appointments, batch_size=batch_size
         ),
         requests=_in_batches(due_requests(before), _purge_requests, batch_size=batch_size),
+        unconfirmed_requests=_in_batches(
+            unconfirmed_requests(now=now), _delete_requests, batch_size=batch_size
+        ),
         sessions=_purge_sessions(now=now),
         task_results=_in_batches(
             DBTaskResult.objects.finished().filter(finished_at__lt=before),
@@ -148,6 +158,11 @@ def due_requests(before: datetime) -> QuerySet[OnlineRequest]:
     return OnlineRequest.objects.filter(status__in=_CLOSED, updated_at__lt=before).filter(personal)
 
 
+def unconfirmed_requests(*, now: datetime) -> QuerySet[OnlineRequest]:
+    """Requests never confirmed within UNCONFIRMED_LIFETIME after they were sent."""
+    return OnlineRequest.objects.unconfirmed().filter(created_at__lt=now - UNCONFIRMED_LIFETIME)
+
+
 def _purge_appointments(pks: list) -> None:
     Appointment.objects.filter(pk__in=pks).update(
         name="", email="", email_key="", phone="", idempotency_key=None
@@ -166,6 +181,11 @@ def _purge_requests(pks: list) -> None:
         rejection_reason="",
     )
     OnlineRequestToken.objects.filter(request_id__in=pks).delete()
+
+
+def _delete_requests(pks: list) -> None:
+    # Their link keys and (none yet) history entries go with them (on_delete=CASCADE).
+    OnlineRequest.objects.filter(pk__in=pks).delete()
 
 
 def _delete_task_results(pks: list) -> None:

@@ -393,3 +393,69 @@ def test_portal_button_links_to_the_form(client, registry):
 
     assertContains(response, f'href="{form_of("steuer-id")}"', html=False)
     assertContains(response, "Online beantragen")
+
+
+# Without JavaScript (no proof of work): the request waits for the emailed link.
+
+
+def mailed_link(mail) -> str:
+    return "/antrag/" + mail.body.split("/antrag/")[1].split("/")[0] + "/"
+
+
+def test_citizen_without_javascript_confirms_through_the_mailed_link(client, registry, mailoutbox):
+    response = client.post(form_of("melderegisterauskunft"), SEARCH)  # no "altcha"
+
+    assert response.status_code == 302
+    request = OnlineRequest.objects.get()
+    assert request.confirmed_at is None
+    first = client.get(response["Location"])
+    assertContains(
+        first,
+        "Bitte bestätigen Sie Ihren Antrag: Wir haben Ihnen eine E-Mail an erika@example.org "
+        "geschickt. Erst nach der Bestätigung bearbeiten wir ihn.",
+    )
+    assertContains(first, "Wartet auf Ihre Bestätigung")
+    assertNotContains(first, "Antrag bestätigen</span>")
+    again = client.get(response["Location"])
+    assertNotContains(again, "erika@example.org")
+    assertContains(again, "Bitte öffnen Sie den Link in der E-Mail")
+
+    [confirm_mail] = mailoutbox
+    link = mailed_link(confirm_mail)
+    page = client.get(link)  # a mail scanner's GET changes nothing
+    assertContains(page, "Antrag bestätigen</span>")
+    assert "no-store" in page["Cache-Control"]
+    request.refresh_from_db()
+    assert request.confirmed_at is None
+    assert len(mailoutbox) == 1
+
+    confirmed = client.post(link)
+
+    assertRedirects(confirmed, link, fetch_redirect_response=False)
+    request.refresh_from_db()
+    assert request.confirmed_at == NOW
+    shown = client.get(link)
+    assertContains(shown, "Ihr Antrag ist eingegangen.")
+    assertNotContains(shown, "Antrag bestätigen</span>")
+    assertContains(shown, "Eingegangen")
+    _confirm, receipt = mailoutbox
+    assert receipt.subject.startswith("Wir haben Ihren Antrag erhalten")
+    client.post(link)  # a double click
+    assert len(mailoutbox) == 2
+
+
+def test_the_key_from_the_form_does_not_confirm(client, registry, mailoutbox):
+    response = client.post(form_of("melderegisterauskunft"), SEARCH)
+
+    client.post(response["Location"])
+
+    assert OnlineRequest.objects.get().confirmed_at is None
+    assert len(mailoutbox) == 1
+
+
+def test_an_invalid_proof_is_refused_and_nothing_stored(client, registry, mailoutbox):
+    response = client.post(form_of("melderegisterauskunft"), {**SEARCH, "altcha": "bm9wZQ=="})
+
+    assertContains(response, "Die Sicherheitsprüfung ist fehlgeschlagen", status_code=422)
+    assert not OnlineRequest.objects.exists()
+    assert not mailoutbox

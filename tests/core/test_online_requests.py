@@ -22,6 +22,7 @@ from amtstermin.core.errors import (
     NotYourDepartment,
     OnlineRequestError,
     RequestClosed,
+    RequestNotConfirmed,
 )
 from amtstermin.core.models import (
     OnlineRequest,
@@ -363,3 +364,85 @@ def test_staff_notes_never_reach_the_requesters_mails(registry, mailoutbox):
     assert len(mailoutbox) == 3
     for mail in mailoutbox:
         assert "Sperrvermerk" not in text_of(mail) and "Sperrvermerk" not in html_of(mail)
+
+
+# Sent without the proof of work (JavaScript off): held until the emailed link is followed.
+
+
+def submit_unconfirmed(registry) -> online_requests.Submitted:
+    return online_requests.submit(
+        service=registry.auskunft,
+        kind=Kind.MELDEREGISTERAUSKUNFT,
+        requester=ERIKA,
+        data=PERSON,
+        now=NOW,
+        confirmed=False,
+    )
+
+
+def test_an_unconfirmed_request_gets_only_the_mail_to_confirm(registry, mailoutbox):
+    submitted = submit_unconfirmed(registry)
+
+    request = OnlineRequest.objects.get()
+    assert request.confirmed_at is None
+    assert not request.events.exists()
+    [mail] = mailoutbox
+    assert mail.subject == f"Bitte bestätigen Sie Ihren Antrag: {request.reference}"
+    assert mail.extra_headers["Message-ID"] == (
+        f"<{request.reference}.request-confirm-request@termine.musterstadt.de>"
+    )
+    text = text_of(mail)
+    assert "Bitte bestätigen Sie ihn" in text
+    assert "„Antrag bestätigen“" in text
+    assert "Hier bestätigen Sie Ihren Antrag:" in text
+    assert "Antrag bestätigen</a>" in html_of(mail)
+    mailed = text.split(f"{SITE}/antrag/")[1].split("/")[0]
+    # Only the mailed key proves the mailbox; the one from the form's redirect does not.
+    assert online_requests.find_by_token(mailed, mailed=True) == request
+    assert online_requests.find_by_token(submitted.token, mailed=True) is None
+    assert online_requests.find_by_token(submitted.token) == request
+
+    send_online_request_mail.enqueue(request_id=request.pk, event="confirm-request")
+    assert len(mailoutbox) == 1  # a repeated task sends nothing
+
+
+def test_confirming_sends_the_receipt_once_and_starts_the_history(registry, mailoutbox):
+    submitted = submit_unconfirmed(registry)
+
+    request = online_requests.confirm(request=submitted.request, now=LATER)
+    again = online_requests.confirm(request=submitted.request, now=berlin(2026, 12, 2, 11, 0))
+
+    assert request.confirmed_at == again.confirmed_at == LATER
+    assert list(request.events.values_list("status", "at")) == [(Status.SUBMITTED, LATER)]
+    confirm_mail, receipt = mailoutbox
+    assert receipt.subject == f"Wir haben Ihren Antrag erhalten: {request.reference}"
+    # A "please confirm" task that runs late finds it confirmed and sends nothing.
+    SentMessage.objects.all().delete()
+    send_online_request_mail.enqueue(request_id=request.pk, event="confirm-request")
+    assert len(mailoutbox) == 2
+
+
+def test_a_confirmed_request_gets_the_receipt_and_no_mail_to_confirm(registry, mailoutbox):
+    submit(registry)
+
+    assert OnlineRequest.objects.get().confirmed_at == NOW
+    [mail] = mailoutbox
+    assert mail.subject.startswith("Wir haben Ihren Antrag erhalten")
+
+
+def test_staff_can_neither_see_nor_claim_an_unconfirmed_request(registry, mailoutbox):
+    submitted = submit_unconfirmed(registry)
+
+    assert not OnlineRequest.objects.confirmed().exists()
+    with pytest.raises(RequestNotConfirmed):
+        online_requests.claim(request=submitted.request, staff=registry.clerk, now=LATER)
+    with pytest.raises(RequestNotConfirmed):
+        online_requests.add_note(
+            request=submitted.request, staff=registry.clerk, text="Hallo", now=LATER
+        )
+    request = OnlineRequest.objects.get()
+    assert (request.status, request.claimed_by, request.staff_notes) == (
+        Status.SUBMITTED,
+        None,
+        "",
+    )

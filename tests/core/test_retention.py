@@ -190,7 +190,9 @@ def test_purge_is_idempotent(monday):
     second = retention.purge(now=FIRST_DAY_PURGED + timedelta(days=3))
 
     assert first.appointments == 3
-    assert second == retention.Purged(appointments=0, requests=0, sessions=0, task_results=0)
+    assert second == retention.Purged(
+        appointments=0, requests=0, unconfirmed_requests=0, sessions=0, task_results=0
+    )
     assert list(Appointment.objects.order_by("pk").values()) == rows
 
 
@@ -363,8 +365,8 @@ def test_the_command_purges_and_prints_the_counts(monday, monkeypatch):
     call_command("purge_personal_data", stdout=out)
 
     assert out.getvalue().splitlines() == [
-        "appointments=3 requests=0 sessions=0 task_results=0",
-        "appointments=0 requests=0 sessions=0 task_results=0",
+        "appointments=3 requests=0 unconfirmed_requests=0 sessions=0 task_results=0",
+        "appointments=0 requests=0 unconfirmed_requests=0 sessions=0 task_results=0",
     ]
 
 
@@ -399,6 +401,7 @@ def test_the_worker_purges_and_schedules_tomorrows_run_once(monday, db_tasks, mo
     assert done.return_value == {
         "appointments": 3,
         "requests": 0,
+        "unconfirmed_requests": 0,
         "sessions": 0,
         "task_results": 0,
     }
@@ -444,3 +447,24 @@ def test_a_mail_still_queued_for_a_purged_request_is_dropped(registry):
 
     assert sent is False
     assert not OnlineRequestToken.objects.exists()
+
+
+def test_unconfirmed_requests_are_deleted_a_day_after_they_were_sent(registry):
+    confirmed = submit(registry)
+    unconfirmed = online_requests.submit(
+        service=registry.service,
+        kind=OnlineRequest.Kind.MELDEREGISTERAUSKUNFT,
+        requester=online_requests.Requester("Erika Mustermann", "erika@example.org", "Markt 3"),
+        data=PERSON,
+        now=BOOKED_AT,
+        confirmed=False,
+    )
+    day_later = BOOKED_AT + timedelta(hours=24)
+
+    assert retention.purge(now=day_later).unconfirmed_requests == 0
+    assert retention.purge(now=day_later + timedelta(seconds=1)).unconfirmed_requests == 1
+
+    assert list(OnlineRequest.objects.all()) == [confirmed.request]
+    assert not OnlineRequestToken.objects.filter(request_id=unconfirmed.request.pk).exists()
+    assert confirmed.request.events.count() == 1
+    assert retention.purge(now=day_later + timedelta(hours=1)).unconfirmed_requests == 0

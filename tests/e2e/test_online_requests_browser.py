@@ -247,6 +247,7 @@ def test_clerk_pages_through_a_long_queue(town, office_page, axe):
             postal_address="Markt 3",
             created_at=received + timedelta(minutes=number),
             updated_at=received + timedelta(minutes=number),
+            confirmed_at=received + timedelta(minutes=number),
         )
         for number in range(30)
     )
@@ -263,3 +264,63 @@ def test_clerk_pages_through_a_long_queue(town, office_page, axe):
     look(office_page, axe, "office-requests-page-2")
     pages.get_by_role("link", name="Vorherige Seite").click()
     expect(office_page.get_by_role("row", name=re.compile("Person 00"))).to_be_visible()
+
+
+def test_citizen_without_javascript_applies_and_confirms_by_mail(town, browser, axe, smtp_server):
+    context = browser.new_context(locale="de-DE", java_script_enabled=False, viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    # axe itself is JavaScript and never finishes where scripts are off, so each page is checked
+    # as served to this browser, replayed into a second one with scripts on.
+    twin_context = browser.new_context(locale="de-DE", viewport=DESKTOP)
+    twin = twin_context.new_page()
+
+    def look_without_javascript(name: str) -> None:
+        html, url = page.content(), page.url
+        twin.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        twin.goto(url)
+        twin.unroute(url)
+        look(twin, axe, name)
+
+    try:
+        page.goto(f"{town.url}/antrag/neu/steuer-id/")
+        # The check against bots cannot run: the page says what happens instead. (Playwright's
+        # text locators skip <noscript>, so the paragraph inside is located by its tag.)
+        notice = page.locator("noscript p")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("eine E-Mail mit einem Link")
+        look_without_javascript("request-form-without-javascript")
+        page.get_by_label("Ihr vollständiger Name").fill("Erika Mustermann")
+        page.get_by_label("E-Mail-Adresse").fill(EMAIL)
+        page.get_by_label("Ihre Meldeanschrift").fill("Markt 3\n12345 Musterstadt")
+        page.get_by_label("Ihr Geburtsdatum").fill("30.06.1975")
+        page.get_by_label("Ihr Geburtsort").fill("Köln")
+        page.get_by_role("button", name="Antrag absenden").click()
+
+        request = OnlineRequest.objects.get()
+        assert request.confirmed_at is None
+        expect(page.locator("h1")).to_have_text(f"Ihr Antrag {request.reference}")
+        expect(page.get_by_role("status")).to_contain_text(
+            f"Bitte bestätigen Sie Ihren Antrag: Wir haben Ihnen eine E-Mail an {EMAIL} geschickt."
+            " Erst nach der Bestätigung bearbeiten wir ihn."
+        )
+        look_without_javascript("request-unconfirmed")
+
+        [confirm] = smtp_server.messages
+        assert subject(confirm) == f"Bitte bestätigen Sie Ihren Antrag: {request.reference}"
+        page.goto(link_in(confirm, "/antrag/"))
+        expect(page.locator("main")).to_contain_text("Wartet auf Ihre Bestätigung")
+        look_without_javascript("request-confirm")
+        page.get_by_role("button", name="Antrag bestätigen").click()
+
+        expect(page.get_by_role("status")).to_contain_text("Ihr Antrag ist eingegangen.")
+        expect(page.locator("main")).to_contain_text("Eingegangen")
+        expect(page.get_by_role("button", name="Antrag bestätigen")).to_have_count(0)
+        look_without_javascript("request-confirmed")
+        request.refresh_from_db()
+        assert request.confirmed_at is not None
+        receipt = smtp_server.messages[1]
+        assert subject(receipt) == f"Wir haben Ihren Antrag erhalten: {request.reference}"
+    finally:
+        twin_context.close()
+        context.close()

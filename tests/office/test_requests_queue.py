@@ -247,6 +247,7 @@ def many(service, count: int, *, status=Status.SUBMITTED, claimed_by=None, name=
             data=PERSON,
             created_at=berlin(2026, 12, 1, 8, 0) + timedelta(minutes=number),
             updated_at=berlin(2026, 12, 2, 8, 0) + timedelta(minutes=number),
+            confirmed_at=berlin(2026, 12, 1, 8, 0) + timedelta(minutes=number),
         )
         for number in range(count)
     )
@@ -509,3 +510,25 @@ def test_closed_request_is_read_only_with_its_history_and_notes(clerk_client, re
     refused = clerk_client.post(page(online_request), {"action": "note", "text": "Noch was"})
     assert refused.status_code == 422
     assert "bereits beantwortet oder abgelehnt" in refused.content.decode()
+
+
+def test_an_unconfirmed_request_is_in_no_list_and_its_page_is_a_404(clerk_client, registry):
+    shown = submit(registry.service)
+    hidden = online_requests.submit(
+        service=registry.service,
+        kind=Kind.MELDEREGISTERAUSKUNFT,
+        requester=Requester(**{**ERIKA.__dict__, "name": "Noch Unbestätigt"}),
+        data=PERSON,
+        now=berlin(2026, 12, 1, 9, 0),
+        confirmed=False,
+    ).request
+
+    for show in ("open", "all"):
+        response = queue(clerk_client, status=show)
+        assert listed(response) == [shown.reference]
+        assert "Noch Unbestätigt" not in response
+    assert listed(queue(clerk_client, q=hidden.reference)) == []
+    assert clerk_client.get(page(hidden)).status_code == 404
+    assert clerk_client.post(page(hidden), {"action": "claim"}).status_code == 404
+    hidden.refresh_from_db()
+    assert hidden.claimed_by is None

@@ -6,19 +6,19 @@ private as an appointment's (same headers, one not-found page).
 
 Against scripts the form has the booking wizard's two brakes: the ALTCHA proof of work
 (core/captcha.py) and the per-client rate limit (core/limits.py, its own scope). Without
-JavaScript the proof cannot run. The wizard then holds the booking until the emailed link is
-followed; a request has no such unconfirmed state (its status starts at "submitted", straight
-into the office's queue, and a held state would need a new status and a migration), so the
-form refuses it and says how to apply by phone or by post instead.
+JavaScript the proof cannot run. As the wizard holds such a booking, the request is then stored
+unconfirmed: the office sees it only once the requester has followed the emailed link and
+pressed the button on the status page (a POST: mail scanners follow links). The mailbox is the
+human check. A proof that is sent but fails is refused.
 """
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from amtstermin.core import captcha, limits, online_requests
 from amtstermin.core.errors import OnlineRequestError
@@ -31,16 +31,10 @@ from .forms import FORMS, data_of, kind_of
 Kind = OnlineRequest.Kind
 Status = OnlineRequest.Status
 FORM_TEMPLATE = "citizen/requests/form.html"
-# The reference of the request just sent from this browser: its status page then says once that
-# the confirmation is on its way. In the server-side session, not in a message cookie or the URL,
-# as the notice names the email address.
+# The reference of the request just sent (or confirmed) from this browser: its status page then
+# says once that the receipt, or the mail to confirm, is on its way. In the server-side session,
+# not in a message cookie or the URL, as the notice names the email address.
 JUST_SUBMITTED = "online_request_submitted"
-# The proof is missing: the widget was not ticked, or JavaScript is off and it cannot run.
-NO_PROOF = gettext_lazy(
-    "Please complete the check against bots above the “Send request” button. The check needs "
-    "JavaScript: if it is turned off in your browser, please turn it on and send the form "
-    "again, or contact us by phone or by post."
-)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -62,17 +56,18 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             online_requests.check(**_arguments(form, service, kind), now=now)
         except OnlineRequestError as error:
             _add_error(form, error)
-    # Said together with any other mistake, so a citizen without JavaScript learns it at once.
-    if not form.cleaned_data.get("altcha") and "altcha" not in form.errors:
-        form.add_error("altcha", NO_PROOF)
     if not form.is_valid():
         return render(request, FORM_TEMPLATE, context, status=422)
     # Checked last: a solution counts once, so a form sent back for a typo does not spend it.
-    if not captcha.verify(form.cleaned_data["altcha"], now=now):
+    # No solution at all (JavaScript off): the request waits for the emailed link instead.
+    proof = form.cleaned_data["altcha"]
+    if proof and not captcha.verify(proof, now=now):
         form.add_error("altcha", _("The security check failed. Please try again."))
         return render(request, FORM_TEMPLATE, context, status=422)
     try:
-        submitted = online_requests.submit(**_arguments(form, service, kind), now=now)
+        submitted = online_requests.submit(
+            **_arguments(form, service, kind), now=now, confirmed=bool(proof)
+        )
     except OnlineRequestError as error:  # e.g. the service was withdrawn meanwhile
         _add_error(form, error)
         return render(request, FORM_TEMPLATE, context, status=422)
@@ -104,17 +99,30 @@ def _throttled(request: HttpRequest) -> HttpResponse:
 
 
 @token_page
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def status(request: HttpRequest, token: str) -> HttpResponse:
     found = online_requests.find_by_token(token)
     if found is None:
         return not_found(request)
+    # Only a key from the "please confirm" mail confirms: the mailbox is the proof. A GET only
+    # shows the button, since mail scanners follow links.
+    confirmable = found.confirmed_at is None and (
+        online_requests.find_by_token(token, mailed=True) is not None
+    )
+    if request.method == "POST":
+        # Without the mailed key the page just shows again, asking to use the mail's link.
+        if confirmable:
+            online_requests.confirm(request=found, now=timezone.now())
+            request.session[JUST_SUBMITTED] = found.reference  # "received": the receipt is sent
+        return redirect(links.REQUEST_PATH.format(token=token))
     by_post = found.kind == Kind.STEUER_ID
     return render(
         request,
         "citizen/requests/status.html",
         {
             "found": found,
+            "confirmed": found.confirmed_at is not None,
+            "confirmable": confirmable,
             # A rejected request gets no answer by post; its page gives the reason instead.
             "by_post": by_post and found.status != Status.REJECTED,
             "just_submitted": request.session.pop(JUST_SUBMITTED, None) == found.reference,

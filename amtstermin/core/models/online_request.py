@@ -7,6 +7,16 @@ from .catalog import RequestKind, Service
 from .staff import StaffMember
 
 
+class OnlineRequestQuerySet(models.QuerySet):
+    def confirmed(self) -> "OnlineRequestQuerySet":
+        """Requests whose requester followed the emailed link, or sent the proof of work."""
+        return self.filter(confirmed_at__isnull=False)
+
+    def unconfirmed(self) -> "OnlineRequestQuerySet":
+        """Requests sent without JavaScript, held until the emailed link is followed."""
+        return self.filter(confirmed_at__isnull=True)
+
+
 class OnlineRequest(models.Model):
     """A Melderegisterauskunft or Steuer-ID request; written only by core/online_requests.py."""
 
@@ -44,6 +54,11 @@ class OnlineRequest(models.Model):
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
+    # Empty while a request sent without the proof of work (no JavaScript) waits for the
+    # requester to follow the emailed link: the mailbox is the human check. Staff never see it.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = OnlineRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -84,6 +99,8 @@ class OnlineRequestToken(models.Model):
 
     request = models.ForeignKey(OnlineRequest, on_delete=models.CASCADE, related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
+    # The key went out by email: following it proves access to the mailbox (the confirmation).
+    mailed = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -1,5 +1,8 @@
 """Online request emails: one per status a request reaches, in the requester's language, once.
 
+A request sent without the proof of work first gets a "please confirm" mail (CONFIRM_REQUEST);
+its link is the only one that confirms, and the receipt follows the confirmation.
+
 The Steuer-ID answer goes by post to the registered address, never by email: its mails never
 carry the answer text.
 """
@@ -22,8 +25,10 @@ from .mail import tidy
 logger = logging.getLogger(__name__)
 
 Status = OnlineRequest.Status
+CONFIRM_REQUEST = online_requests.CONFIRM_REQUEST
 
 HEADINGS = {
+    CONFIRM_REQUEST: gettext_lazy("Please confirm your request"),
     Status.SUBMITTED: gettext_lazy("We have received your request"),
     Status.IN_PROGRESS: gettext_lazy("We are working on your request"),
     Status.ANSWERED: gettext_lazy("Your request has been answered"),
@@ -49,14 +54,17 @@ def deliver(*, request_id: int, event: str, now: datetime) -> bool:
     request = request.first()
     if request is None or not request.email:
         return False  # deleted, or its personal data purged since (core/retention.py)
-    if request.status not in STILL_APPLIES[event]:
+    if event == CONFIRM_REQUEST and request.confirmed_at is not None:
+        logger.info("Mail %s for %s dropped: it is confirmed already", event, request)
+        return False
+    if event != CONFIRM_REQUEST and request.status not in STILL_APPLIES[event]:
         logger.info("Mail %s for %s dropped: it is %s now", event, request, request.status)
         return False
     message_id = message_id_for(request, event)
     if SentMessage.objects.filter(message_id=message_id).exists():
         return False
     # A fresh link per mail: only digests are stored, so an earlier link cannot be recovered.
-    token = online_requests.issue_token(request, now=now)
+    token = online_requests.issue_token(request, now=now, mailed=True)
     try:
         compose(request, event, token=token).send()
     except OSError:
@@ -67,7 +75,7 @@ def deliver(*, request_id: int, event: str, now: datetime) -> bool:
 
 
 def message_id_for(request: OnlineRequest, event: str) -> str:
-    """One Message-ID per request and status: each status is reached once."""
+    """One Message-ID per request and status (or the confirmation): each is reached once."""
     return f"<{request.reference}.request-{event}@{ics.site_host()}>"
 
 

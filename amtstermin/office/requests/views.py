@@ -63,10 +63,16 @@ TEXT_FIELDS = {"answer": "answer-text", "reject": "reject-text", "note": "note-t
 
 
 def _requests(staff: StaffMember) -> QuerySet[OnlineRequest]:
-    """The requests of the departments `staff` may see; any other is a 404."""
-    return OnlineRequest.objects.filter(
-        service__department__in=visible_departments(staff)
-    ).select_related("service", "claimed_by")
+    """The requests of the departments `staff` may see; any other is a 404.
+
+    The one place the office reads requests from: a request the requester has not confirmed yet
+    (sent without JavaScript, core/online_requests.py) is in no list, count or page.
+    """
+    return (
+        OnlineRequest.objects.confirmed()
+        .filter(service__department__in=visible_departments(staff))
+        .select_related("service", "claimed_by")
+    )
 
 
 def _services(staff: StaffMember) -> QuerySet[Service]:
