@@ -122,6 +122,22 @@ def solved_captcha() -> str:
     return base64.b64encode(json.dumps(payload).encode()).decode()
 
 
+def tampered(change) -> str:
+    """A solved payload with one thing changed after solving."""
+    data = json.loads(base64.b64decode(solved_captcha()))
+    change(data)
+    return base64.b64encode(json.dumps(data).encode()).decode()
+
+
+def forged_key(data):
+    key = data["solution"]["derivedKey"]
+    data["solution"]["derivedKey"] = key[:-1] + ("0" if key[-1] != "0" else "1")
+
+
+def longer_life(data):
+    data["challenge"]["parameters"]["expiresAt"] += 3600
+
+
 def book_directly(office, start, *, name="Max Muster", email="max@example.org", **options):
     """An appointment someone else booked (through the core, not the wizard)."""
     return booking.book(

@@ -4,9 +4,6 @@ Without JavaScript the proof cannot run: the request is then stored unconfirmed 
 the emailed link (as a booking does); a proof that is sent but fails is refused.
 """
 
-import base64
-import json
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from amtstermin.core import limits
 from amtstermin.core.models import OnlineRequest, Service
 from tests import factories
-from tests.citizen.conftest import NOW, solved_captcha
+from tests.citizen.conftest import NOW, forged_key, longer_life, solved_captcha, tampered
 from tests.citizen.test_online_requests_pages import OWN, SEARCH, form_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("services", "easy_captcha")]
@@ -44,22 +41,6 @@ def services():
         ("steuer-id", OnlineRequest.Kind.STEUER_ID),
     ):
         factories.service(slug=slug, mode=Service.Mode.ONLINE_REQUEST, request_kind=kind)
-
-
-def tampered(change) -> str:
-    """A solved payload with one thing changed after solving."""
-    data = json.loads(base64.b64decode(solved_captcha()))
-    change(data)
-    return base64.b64encode(json.dumps(data).encode()).decode()
-
-
-def _forged_key(data):
-    key = data["solution"]["derivedKey"]
-    data["solution"]["derivedKey"] = key[:-1] + ("0" if key[-1] != "0" else "1")
-
-
-def _longer_life(data):
-    data["challenge"]["parameters"]["expiresAt"] += 3600
 
 
 def error_summary(response, message: str) -> None:
@@ -108,8 +89,8 @@ def test_a_mistake_is_reported_without_a_word_about_the_proof(client):
 @pytest.mark.parametrize(
     "altcha",
     [
-        pytest.param(lambda: tampered(_forged_key), id="forged solution"),
-        pytest.param(lambda: tampered(_longer_life), id="prolonged challenge"),
+        pytest.param(lambda: tampered(forged_key), id="forged solution"),
+        pytest.param(lambda: tampered(longer_life), id="prolonged challenge"),
         pytest.param(lambda: "bm90IGEgcGF5bG9hZA==", id="not a payload"),
         pytest.param(lambda: "x" * 4001, id="oversized"),
     ],

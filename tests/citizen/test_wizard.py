@@ -5,8 +5,6 @@ Services → (location) → day → time → contact → review → the appointm
 on Friday 4 December 2026, 15:00 (tests/citizen/conftest.py).
 """
 
-import base64
-import json
 import re
 from datetime import datetime, time
 from html.parser import HTMLParser
@@ -26,10 +24,13 @@ from tests.citizen.conftest import (
     choose_services,
     choose_time,
     draft_of,
+    forged_key,
+    longer_life,
     offered,
     quantities,
     review_key,
     solved_captcha,
+    tampered,
     time_step,
     walk_to_review,
 )
@@ -886,27 +887,11 @@ def test_without_the_bot_check_the_time_is_only_held_until_confirmed_by_mail(
     assert mail.subject.startswith("Bitte bestätigen Sie Ihren Termin: ")
 
 
-def tampered(change) -> str:
-    """A solved payload with one thing changed after solving."""
-    data = json.loads(base64.b64decode(solved_captcha()))
-    change(data)
-    return base64.b64encode(json.dumps(data).encode()).decode()
-
-
-def _forged_key(data):
-    key = data["solution"]["derivedKey"]
-    data["solution"]["derivedKey"] = key[:-1] + ("0" if key[-1] != "0" else "1")
-
-
-def _longer_life(data):
-    data["challenge"]["parameters"]["expiresAt"] += 3600
-
-
 @pytest.mark.parametrize(
     "altcha",
     [
-        pytest.param(lambda: tampered(_forged_key), id="forged solution"),
-        pytest.param(lambda: tampered(_longer_life), id="prolonged challenge"),
+        pytest.param(lambda: tampered(forged_key), id="forged solution"),
+        pytest.param(lambda: tampered(longer_life), id="prolonged challenge"),
         pytest.param(lambda: "bm90IGEgcGF5bG9hZA==", id="not a payload"),
         pytest.param(lambda: "x" * 4000, id="oversized"),
     ],
