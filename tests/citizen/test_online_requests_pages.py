@@ -411,8 +411,8 @@ def test_citizen_without_javascript_confirms_through_the_mailed_link(client, reg
     first = client.get(response["Location"])
     assertContains(
         first,
-        "Bitte bestätigen Sie Ihren Antrag: Wir haben Ihnen eine E-Mail an erika@example.org "
-        "geschickt. Erst nach der Bestätigung bearbeiten wir ihn.",
+        "Wir haben Ihnen eine E-Mail an erika@example.org geschickt: Bestätigen Sie über den "
+        "Link darin. Erst nach der Bestätigung bearbeiten wir Ihren Antrag.",
     )
     assertContains(first, "Wartet auf Ihre Bestätigung")
     assertNotContains(first, "Antrag bestätigen</span>")

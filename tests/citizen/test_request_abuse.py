@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("services", "easy_c
 
 FORMS = [("melderegisterauskunft", SEARCH), ("steuer-id", OWN)]
 CONFIRM_NOTICE = (
-    "Bitte bestätigen Sie Ihren Antrag: Wir haben Ihnen eine E-Mail an erika@example.org "
-    "geschickt. Erst nach der Bestätigung bearbeiten wir ihn."
+    "Wir haben Ihnen eine E-Mail an erika@example.org geschickt: Bestätigen Sie über den Link "
+    "darin. Erst nach der Bestätigung bearbeiten wir Ihren Antrag."
 )
 # Refused by the form whatever the proof: the limit's tests count posts that store nothing.
 SEARCH_INCOMPLETE = {**SEARCH, "first_name": ""}

@@ -301,8 +301,8 @@ def test_citizen_without_javascript_applies_and_confirms_by_mail(town, browser, 
         assert request.confirmed_at is None
         expect(page.locator("h1")).to_have_text(f"Ihr Antrag {request.reference}")
         expect(page.get_by_role("status")).to_contain_text(
-            f"Bitte bestätigen Sie Ihren Antrag: Wir haben Ihnen eine E-Mail an {EMAIL} geschickt."
-            " Erst nach der Bestätigung bearbeiten wir ihn."
+            f"Wir haben Ihnen eine E-Mail an {EMAIL} geschickt: Bestätigen Sie über den Link"
+            " darin. Erst nach der Bestätigung bearbeiten wir Ihren Antrag."
         )
         look_without_javascript("request-unconfirmed")
 
