@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from amtstermin.core import booking, visits
@@ -131,6 +132,16 @@ def test_a_wrong_day_says_so_and_shows_today(client, lead, morning):
 
     assertContains(response, "<title>Fehler:", status_code=200)
     assertContains(response, "Bitte ein gültiges Datum eingeben.")
+
+
+def test_without_a_day_the_date_box_shows_today(client, lead, morning, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: at(12))
+    url = reverse("office:statistics_location", args=[morning.location.pk])
+
+    response = client.get(url)
+
+    assertContains(response, 'value="2026-12-07"', html=False)
+    assertContains(response, "Montag, 7. Dezember 2026")
 
 
 def test_the_csv_download_opens_in_german_excel(client, lead, morning):

@@ -21,6 +21,10 @@ class PeriodForm(forms.Form):
     )
 
     def __init__(self, data, *, locations, today):
+        if not data.get("day"):
+            # The figures shown are today's: say so in the date box too.
+            data = data.copy()
+            data["day"] = today.isoformat()
         super().__init__(data)
         self.fields["location"].queryset = locations
         self.today = today
