@@ -272,6 +272,7 @@ def open_location(admin: Client) -> int:
             "check_in_early_minutes": 20,
             "late_tolerance_minutes": 10,
             "late_rule": "serve",
+            **inline_forms("opening_hours", []),  # left empty: the rosters tell the hours
             **inline_forms(
                 "counters",
                 [

@@ -23,7 +23,8 @@ def start(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(now)
     # Where citizens can book: a location without a bookable service has nothing to come for.
     locations = Location.objects.filter(pk__in=Service.objects.bookable().values("locations"))
-    # One query per location for its hours; a town has a handful of locations at most.
+    # Up to two queries per location for its hours (official, else rostered) when not cached;
+    # a town has a handful of locations at most.
     places = [Place(location, opening_hours(location, today)) for location in locations]
     welcome = ContentPage.objects.filter(kind=ContentPage.Kind.START).first()
     notices = [(notice, shown(notice, top_heading=3)) for notice in Notice.objects.current(now)]

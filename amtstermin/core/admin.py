@@ -31,6 +31,7 @@ from .models import (
     Location,
     OnlineRequest,
     OnlineRequestEvent,
+    OpeningHours,
     RosterBlock,
     Service,
     ServiceDocument,
@@ -76,6 +77,17 @@ class CounterInline(admin.TabularInline):
     extra = 0
 
 
+class OpeningHoursInline(admin.TabularInline):
+    """The official hours the start page shows instead of the hours the rosters make."""
+
+    model = OpeningHours
+    extra = 0
+    verbose_name_plural = _("Opening hours")
+    # Django's inlines have no help text; this template shows `help_text` above the table.
+    template = "admin/edit_inline/tabular_with_help.html"
+    help_text = _("Leave empty to show the hours from the rosters.")
+
+
 @admin.register(Location)
 class LocationAdmin(ChangesCapacity, TranslationAdmin):
     list_display = ("name", "city", "federal_state", "slot_minutes", "requires_email_confirmation")
@@ -83,7 +95,7 @@ class LocationAdmin(ChangesCapacity, TranslationAdmin):
     search_fields = ("name_de", "name_en", "street", "postcode", "city")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("name",)
-    inlines = [CounterInline]
+    inlines = [OpeningHoursInline, CounterInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "street", "postcode", "city", "directions")}),
         (_("Contact"), {"fields": ("email", "phone")}),

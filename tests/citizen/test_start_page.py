@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from amtstermin.core.models import Service
+from amtstermin.core.models import OpeningHours, Service
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,63 @@ def test_opening_hours_follow_a_roster_change_through_the_locations_version(clie
 
     assertNotContains(cached, "14:00–18:00")  # the stored hours, until the version moves
     assertContains(changed, "08:00–12:00, 14:00–18:00")
+
+
+def test_start_page_shows_the_official_opening_hours_instead_of_the_rosters(client):
+    where = factories.location()
+    factories.service(locations=[where])
+    clerk = factories.staff()
+    factories.roster(clerk, where, weekdays=[0, 1], start=time(7), end=time(16))  # back office
+    OpeningHours.objects.create(location=where, weekday=1, opens=time(14), closes=time(18))
+    OpeningHours.objects.create(location=where, weekday=1, opens=time(8), closes=time(12))
+
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(
+        response, '<dt class="kern-description-list-item__key">Dienstag</dt>', html=False
+    )
+    assertContains(response, "08:00–12:00, 14:00–18:00")
+    assertNotContains(response, "07:00–16:00")
+    assertNotContains(response, "Montag")  # rostered, but not open to the public
+
+
+def test_start_page_shows_the_rostered_hours_when_no_official_hours_are_entered(client):
+    where = factories.location()
+    factories.service(locations=[where])
+    elsewhere = factories.location()
+    OpeningHours.objects.create(location=elsewhere, weekday=0, opens=time(9), closes=time(10))
+    factories.roster(factories.staff(), where, weekdays=[2], start=time(8), end=time(12))
+
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(response, "Mittwoch")
+    assertContains(response, "08:00–12:00")
+    assertNotContains(response, "09:00–10:00")  # another location's, which offers nothing
+
+
+def test_overlapping_official_opening_hours_are_shown_joined(client):
+    where = factories.location()
+    factories.service(locations=[where])
+    OpeningHours.objects.create(location=where, weekday=3, opens=time(8), closes=time(12))
+    OpeningHours.objects.create(location=where, weekday=3, opens=time(11), closes=time(13))
+    OpeningHours.objects.create(location=where, weekday=3, opens=time(13), closes=time(15))
+
+    response = client.get(reverse("citizen:start"))
+
+    assertContains(response, "Donnerstag")
+    assertContains(response, "08:00–15:00")
+
+
+def test_official_opening_hours_are_labelled_in_the_readers_language(client):
+    where = factories.location()
+    factories.service(locations=[where])
+    OpeningHours.objects.create(location=where, weekday=4, opens=time(8), closes=time(12))
+
+    client.get(reverse("citizen:start"))  # cached in German first: the key names the language
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+
+    assertContains(response, "Friday")
+    assertNotContains(response, "Freitag")
 
 
 def test_citizen_sees_a_start_page_before_any_location_is_entered(client):

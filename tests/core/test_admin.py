@@ -17,6 +17,7 @@ from amtstermin.core.models import (
     Location,
     Notice,
     OnlineRequest,
+    OpeningHours,
     RosterBlock,
     Service,
 )
@@ -218,7 +219,13 @@ def location_form(client, location: Location) -> tuple[str, dict]:
     data = {
         name: value for name, value in shown.items() if value is not None and value is not False
     }
-    return url, {**data, "counters-TOTAL_FORMS": 0, "counters-INITIAL_FORMS": 0}
+    return url, {
+        **data,
+        "counters-TOTAL_FORMS": 0,
+        "counters-INITIAL_FORMS": 0,
+        "opening_hours-TOTAL_FORMS": 0,
+        "opening_hours-INITIAL_FORMS": 0,
+    }
 
 
 def test_location_form_offers_every_setting_of_a_location(admin_client, office):
@@ -253,3 +260,55 @@ def test_a_mistyped_time_zone_is_refused_before_it_breaks_the_location(admin_cli
     assert response.status_code == 200
     assert "time_zone" in response.context["adminform"].form.errors
     assert Location.objects.get(pk=office.location.pk).time_zone == "Europe/Berlin"
+
+
+def test_superuser_enters_official_opening_hours_and_citizens_see_them_at_once(
+    admin_client, client, office
+):
+    before = client.get(reverse("citizen:start"))  # the rostered hours, now cached
+    version = Location.objects.get(pk=office.location.pk).version
+    url, data = location_form(admin_client, office.location)
+    hours = {
+        "opening_hours-TOTAL_FORMS": 2,
+        "opening_hours-0-weekday": 1,
+        "opening_hours-0-opens": "09:30",
+        "opening_hours-0-closes": "12:15",
+        "opening_hours-1-weekday": 3,
+        "opening_hours-1-opens": "14:00",
+        "opening_hours-1-closes": "17:45",
+    }
+
+    response = admin_client.post(url, {**data, **hours})
+
+    assert response.status_code == 302
+    assert OpeningHours.objects.filter(location=office.location).count() == 2
+    # LocationAdmin is a ChangesCapacity: save_related bumps the version after the inlines.
+    assert Location.objects.get(pk=office.location.pk).version > version
+    assertContains(before, "08:00–12:00")
+    after = client.get(reverse("citizen:start"))
+    assertContains(after, "09:30–12:15")
+    assertContains(after, "14:00–17:45")
+    assertNotContains(after, "08:00–12:00")
+
+
+def test_superuser_is_told_in_german_when_the_hours_close_before_they_open(admin_client, office):
+    url, data = location_form(admin_client, office.location)
+    hours = {
+        "opening_hours-TOTAL_FORMS": 1,
+        "opening_hours-0-weekday": 0,
+        "opening_hours-0-opens": "12:00",
+        "opening_hours-0-closes": "08:00",
+    }
+
+    response = admin_client.post(url, {**data, **hours})
+
+    assert response.status_code == 200
+    assertContains(response, "Die Schließzeit muss nach der Öffnungszeit liegen.")
+    assert not OpeningHours.objects.exists()
+
+
+def test_location_page_says_empty_opening_hours_fall_back_to_the_rosters(admin_client, office):
+    response = admin_client.get(reverse("admin:core_location_change", args=[office.location.pk]))
+
+    assertContains(response, "Öffnungszeiten")
+    assertContains(response, "Leer lassen, um die Zeiten aus den Dienstplänen anzuzeigen.")

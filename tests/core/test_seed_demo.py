@@ -31,6 +31,7 @@ from amtstermin.core.models import (
     Document,
     Location,
     Notice,
+    OpeningHours,
     RosterBlock,
     Service,
     ServiceDocument,
@@ -47,6 +48,7 @@ MODELS = [
     Department,
     Location,
     Counter,
+    OpeningHours,
     Service,
     Document,
     ServiceDocument,
@@ -139,6 +141,19 @@ def test_musterstadt_has_one_buergerbuero_with_four_counters_in_nrw(location):
         "Schalter 2",
         "Schalter 3",
         "Schalter 4",
+    ]
+
+
+def test_buergerbuero_has_official_opening_hours_for_the_public(location):
+    hours = location.opening_hours.values_list("weekday", "opens", "closes")
+    assert [(weekday, f"{opens:%H:%M}", f"{closes:%H:%M}") for weekday, opens, closes in hours] == [
+        (0, "08:00", "12:00"),
+        (1, "08:00", "12:00"),
+        (1, "14:00", "18:00"),
+        (2, "08:00", "12:00"),
+        (3, "08:00", "12:00"),
+        (3, "14:00", "16:00"),
+        (4, "08:00", "12:00"),
     ]
 
 

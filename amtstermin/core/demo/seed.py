@@ -22,6 +22,7 @@ from ..models import (
     Document,
     Location,
     Notice,
+    OpeningHours,
     RosterBlock,
     Service,
     ServiceDocument,
@@ -142,6 +143,18 @@ def _location(spec: LocationSpec) -> tuple[Location, bool]:
     )
     for name in spec.counters:
         _upsert(Counter, {"location": location, "name": name}, {"active": True})
+    kept = []
+    for weekday, spans in spec.opening_hours.items():
+        for opens, closes in spans:
+            row, hours_changed = _upsert(
+                OpeningHours,
+                {"location": location, "weekday": weekday, "opens": opens},
+                {"closes": closes},
+            )
+            changed |= hours_changed
+            kept.append(row.pk)
+    removed, _ = location.opening_hours.exclude(pk__in=kept).delete()
+    changed |= bool(removed)
     return location, changed
 
 

@@ -96,7 +96,8 @@ class LocationSpec:
     rerelease_minutes: int = 15
     waiting_prefix: str = "A"
     counters: tuple[str, ...] = ()
-    # Opening hours per weekday; every roster block must lie inside them.
+    # Official opening hours per weekday, shown on the start page; every roster block must lie
+    # inside them.
     opening_hours: dict[int, tuple[tuple[time, time], ...]] = field(default_factory=dict)
 
 

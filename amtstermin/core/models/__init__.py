@@ -13,6 +13,7 @@ from .appointment import (
 from .catalog import Document, RequestKind, Service, ServiceDocument
 from .content import ContentPage, Notice
 from .online_request import OnlineRequest, OnlineRequestEvent, OnlineRequestToken
+from .opening_hours import OpeningHours
 from .organisation import FEDERAL_STATES, Counter, Department, Location, public_holidays
 from .staff import Absence, Closure, RosterBlock, StaffMember
 from .visit import DeviceLink, Visit, VisitEvent, VisitItem
@@ -38,6 +39,7 @@ __all__ = [
     "OnlineRequest",
     "OnlineRequestEvent",
     "OnlineRequestToken",
+    "OpeningHours",
     "RosterBlock",
     "SentMessage",
     "RequestKind",
