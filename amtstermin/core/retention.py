@@ -34,7 +34,8 @@ Fields and records, model by model (core/models/):
 - Outside core/models: sessions once expired (the booking wizard's draft holds name, email and
   phone; Django leaves expired ones in the table), and finished background task results past
   the period (the traceback of a mail that failed for good can name the address the mail
-  server refused).
+  server refused); and django-axes' staff login records (username, IP address,
+  browser) past the period.
 
 Every step is idempotent: what is purged no longer matches, so a second run finds nothing.
 Rows go in batches, each in its own short transaction, so the purge of a year's backlog never
@@ -46,6 +47,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 from importlib import import_module
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -75,6 +77,7 @@ class Purged:
     unconfirmed_requests: int
     sessions: int
     task_results: int
+    login_records: int
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -114,6 +117,7 @@ def purge(*, now: datetime, batch_size: int = BATCH_SIZE) -> Purged:
             _delete_task_results,
             batch_size=batch_size,
         ),
+        login_records=_delete_login_records(before),
     )
 
 
@@ -186,6 +190,18 @@ def _purge_requests(pks: list) -> None:
 def _delete_requests(pks: list) -> None:
     # Their link keys and (none yet) history entries go with them (on_delete=CASCADE).
     OnlineRequest.objects.filter(pk__in=pks).delete()
+
+
+def _delete_login_records(before: datetime) -> int:
+    """Staff login records (django-axes: username, IP address, browser) past the period.
+
+    Staff are data subjects too; a lockout needs only the last minutes (AXES_COOLOFF_TIME), and
+    a month of logins is enough to look into a suspicious one.
+    """
+    deleted = 0
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        deleted += model.objects.filter(attempt_time__lt=before).delete()[0]
+    return deleted
 
 
 def _delete_task_results(pks: list) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -191,7 +192,12 @@ def test_purge_is_idempotent(monday):
 
     assert first.appointments == 3
     assert second == retention.Purged(
-        appointments=0, requests=0, unconfirmed_requests=0, sessions=0, task_results=0
+        appointments=0,
+        requests=0,
+        unconfirmed_requests=0,
+        sessions=0,
+        task_results=0,
+        login_records=0,
     )
     assert list(Appointment.objects.order_by("pk").values()) == rows
 
@@ -365,8 +371,10 @@ def test_the_command_purges_and_prints_the_counts(monday, monkeypatch):
     call_command("purge_personal_data", stdout=out)
 
     assert out.getvalue().splitlines() == [
-        "appointments=3 requests=0 unconfirmed_requests=0 sessions=0 task_results=0",
-        "appointments=0 requests=0 unconfirmed_requests=0 sessions=0 task_results=0",
+        "appointments=3 requests=0 unconfirmed_requests=0 sessions=0 task_results=0 "
+        "login_records=0",
+        "appointments=0 requests=0 unconfirmed_requests=0 sessions=0 task_results=0 "
+        "login_records=0",
     ]
 
 
@@ -404,6 +412,7 @@ def test_the_worker_purges_and_schedules_tomorrows_run_once(monday, db_tasks, mo
         "unconfirmed_requests": 0,
         "sessions": 0,
         "task_results": 0,
+        "login_records": 0,
     }
     assert (waiting.status, waiting.run_after) == ("READY", berlin(2027, 1, 8, 3, 0))
 
@@ -468,3 +477,16 @@ def test_unconfirmed_requests_are_deleted_a_day_after_they_were_sent(registry):
     assert not OnlineRequestToken.objects.filter(request_id=unconfirmed.request.pk).exists()
     assert confirmed.request.events.count() == 1
     assert retention.purge(now=day_later + timedelta(hours=1)).unconfirmed_requests == 0
+
+
+def test_staff_login_records_past_the_period_are_deleted():
+    old, recent = berlin(2026, 12, 6, 9, 0), berlin(2026, 12, 8, 9, 0)
+    for model in (AccessLog, AccessFailureLog):
+        for when in (old, recent):
+            row = model.objects.create(username="skowalski", ip_address="192.0.2.7")
+            model.objects.filter(pk=row.pk).update(attempt_time=when)
+
+    assert retention.purge(now=FIRST_DAY_PURGED).login_records == 2
+
+    assert AccessLog.objects.get().attempt_time == recent
+    assert AccessFailureLog.objects.get().attempt_time == recent
