@@ -28,7 +28,6 @@ from amtstermin.core.notifications import links
 from ..appointment.views import token_page
 from .forms import FORMS, data_of, kind_of
 
-Kind = OnlineRequest.Kind
 Status = OnlineRequest.Status
 FORM_TEMPLATE = "citizen/requests/form.html"
 # The reference of the request just sent (or confirmed) from this browser: its status page then
@@ -45,7 +44,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     # Bound on every POST, an empty one too: it gets its errors, not an unbound form.
     form = FORMS[kind](request.POST if request.method == "POST" else None)
-    context = {"form": form, "service": service, "by_post": kind == Kind.STEUER_ID}
+    by_post = OnlineRequest(kind=kind).answered_by_post
+    context = {"form": form, "service": service, "by_post": by_post}
     if request.method != "POST":
         return render(request, FORM_TEMPLATE, context)
     now = timezone.now()
@@ -115,7 +115,6 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             online_requests.confirm(request=found, now=timezone.now())
             request.session[JUST_SUBMITTED] = found.reference  # "received": the receipt is sent
         return redirect(links.REQUEST_PATH.format(token=token))
-    by_post = found.kind == Kind.STEUER_ID
     return render(
         request,
         "citizen/requests/status.html",
@@ -124,11 +123,10 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             "confirmed": found.confirmed_at is not None,
             "confirmable": confirmable,
             # A rejected request gets no answer by post; its page gives the reason instead.
-            "by_post": by_post and found.status != Status.REJECTED,
+            "by_post": found.answered_by_post and found.status != Status.REJECTED,
             "just_submitted": request.session.pop(JUST_SUBMITTED, None) == found.reference,
             "events": found.events.all(),
-            # As in the mails: the Steuer-ID answer travels only by post.
-            "answer": found.answer if found.status == Status.ANSWERED and not by_post else "",
+            "answer": found.answer_for_requester(),
         },
     )
 

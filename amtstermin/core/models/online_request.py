@@ -69,6 +69,18 @@ class OnlineRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.get_kind_display()}"
 
+    @property
+    def answered_by_post(self) -> bool:
+        """The tax ID goes only by post to the registered address: never by email or web page
+        (DOMAIN.md), where a wrong address typed in would hand it to a stranger."""
+        return self.kind == self.Kind.STEUER_ID
+
+    def answer_for_requester(self) -> str:
+        """The answer as the requester may read it in a mail or on the status page."""
+        if self.status != self.Status.ANSWERED or self.answered_by_post:
+            return ""
+        return self.answer
+
 
 class OnlineRequestEvent(models.Model):
     """The history of an online request: which status, when, by whom."""

@@ -81,7 +81,6 @@ def message_id_for(request: OnlineRequest, event: str) -> str:
 
 def compose(request: OnlineRequest, event: str, *, token: str) -> EmailMultiAlternatives:
     with translation.override(request.language):
-        by_post = request.kind == OnlineRequest.Kind.STEUER_ID
         context = {
             "event": event,
             "heading": str(HEADINGS[event]),
@@ -90,8 +89,8 @@ def compose(request: OnlineRequest, event: str, *, token: str) -> EmailMultiAlte
             "request": request,
             "service": request.service,
             "department": request.service.department,
-            "by_post": by_post,
-            "answer": request.answer if event == Status.ANSWERED and not by_post else "",
+            "by_post": request.answered_by_post,
+            "answer": request.answer_for_requester() if event == Status.ANSWERED else "",
             "status_url": links.request_url(token),
         }
         subject = _("%(heading)s: %(reference)s") % {
