@@ -39,9 +39,6 @@ class Rate:
 # typo or a time someone else was faster to; ten in ten minutes leave room for that and for a
 # household booking twice, while a script gets no more than one booking a minute per network.
 BOOKING = Rate("booking", posts=10, window_seconds=10 * 60)
-BOOKING_SCOPE = BOOKING.scope
-BOOKING_POSTS_PER_WINDOW = BOOKING.posts
-BOOKING_WINDOW_SECONDS = BOOKING.window_seconds
 # Online request form POSTs (Melderegisterauskunft, Steuer-ID). Each POST that passes the form
 # stores a request a clerk must handle and sends a mail to the address typed in; the same ten
 # in ten minutes leave room for corrections after a 422, while a script cannot fill the
@@ -147,11 +144,6 @@ def hit(scope: str, client: str, *, limit: int, window_seconds: int, now: dateti
 def allow_post(rate: Rate, client: str, *, now: datetime) -> bool:
     """Count one POST of `client` against `rate`; False when it has sent too many."""
     return hit(rate.scope, client, limit=rate.posts, window_seconds=rate.window_seconds, now=now)
-
-
-def allow_booking_post(client: str, *, now: datetime) -> bool:
-    """Count one booking POST of `client`; False when it has sent too many (see above)."""
-    return allow_post(BOOKING, client, now=now)
 
 
 def _pseudonym(client: str) -> str:

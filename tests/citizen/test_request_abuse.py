@@ -166,7 +166,7 @@ def test_too_many_posts_get_a_german_page_to_wait_for(client, mailoutbox):
         form_of("melderegisterauskunft"), SEARCH_INCOMPLETE, REMOTE_ADDR="192.0.2.7"
     )
     assert other.status_code == 422
-    assert limits.allow_booking_post("127.0.0.1", now=NOW)
+    assert limits.allow_post(limits.BOOKING, "127.0.0.1", now=NOW)
 
 
 def test_the_limit_counts_both_forms_together(client):

@@ -288,7 +288,7 @@ def test_rate_limit_counts_each_client_and_scope_apart():
 
 def test_booking_posts_are_limited_to_ten_in_ten_minutes():
     now = berlin(2026, 12, 7, 9, 3)
-    results = [limits.allow_booking_post("198.51.100.4", now=now) for _ in range(11)]
+    results = [limits.allow_post(limits.BOOKING, "198.51.100.4", now=now) for _ in range(11)]
     assert results == [True] * 10 + [False]
 
 

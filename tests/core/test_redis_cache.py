@@ -44,11 +44,11 @@ def test_calendar_is_served_from_redis_and_equals_a_fresh_computation(office, re
 
 def test_rate_limit_counts_in_redis(redis_cache):
     allowed = [
-        limits.allow_booking_post("198.51.100.7", now=NOW)
-        for _ in range(limits.BOOKING_POSTS_PER_WINDOW + 1)
+        limits.allow_post(limits.BOOKING, "198.51.100.7", now=NOW)
+        for _ in range(limits.BOOKING.posts + 1)
     ]
 
-    assert allowed == [True] * limits.BOOKING_POSTS_PER_WINDOW + [False]
+    assert allowed == [True] * limits.BOOKING.posts + [False]
     assert not any("198.51.100.7" in key for key in _keys(redis_cache))
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from amtstermin.core import booking
+from amtstermin.core import booking, limits
 from amtstermin.core.items import Item
 from amtstermin.core.models import Channel, Service
 from tests import factories
@@ -457,3 +457,29 @@ def test_citizen_without_javascript_books_a_held_time_and_confirms_it_by_mail(
         assert_starts_at(calendar_event(smtp_server.messages[1])[1], start)
     finally:
         context.close()
+
+
+def test_citizen_past_the_booking_limit_gets_a_page_that_explains_it(
+    town, page, axe, monkeypatch, trouble
+):
+    page.goto(f"{town.url}/termin/")
+    choose_services(page)
+    press_continue(page)
+    page.get_by_label("Bürgerbüro Nord", exact=False).check()
+    press_continue(page)
+    page.get_by_role("link", name=FREE_DAY).first.click()
+    page.get_by_role("main").get_by_role("button", name=TIME).first.click()
+    enter_contact(page)
+    solve_altcha(page)
+    press_continue(page)
+    # As if this connection had sent its ten booking attempts already.
+    monkeypatch.setattr(limits, "BOOKING", limits.Rate("booking", posts=0, window_seconds=600))
+
+    page.get_by_role("button", name="Verbindlich buchen").click()
+
+    expect(page.locator("h1")).to_have_text("Zu viele Versuche")
+    expect(page.get_by_role("main")).to_contain_text("Ihre bisherige Auswahl bleibt erhalten")
+    look(page, axe, "26-too-many-attempts")
+    page.get_by_role("link", name="Zurück zu Ihrer Buchung").click()
+    expect(page.get_by_role("button", name="Verbindlich buchen")).to_be_visible()
+    assert trouble == [], "\n".join(trouble)

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from amtstermin.core import numbers
+from amtstermin.core import limits, numbers
 from amtstermin.core.models import OnlineRequest, Service
 from tests import factories
 from tests.e2e.test_booking_browser import DESKTOP, link_in, look, solve_altcha, subject
@@ -324,3 +324,19 @@ def test_citizen_without_javascript_applies_and_confirms_by_mail(town, browser, 
     finally:
         twin_context.close()
         context.close()
+
+
+def test_citizen_past_the_request_limit_gets_a_page_that_explains_it(town, page, axe, monkeypatch):
+    page.goto(f"{town.url}/antrag/neu/steuer-id/")
+    # As if this connection had sent its ten forms already.
+    rate = limits.Rate("online_request", posts=0, window_seconds=600)
+    monkeypatch.setattr(limits, "ONLINE_REQUEST", rate)
+
+    page.get_by_role("button", name="Antrag absenden").click()
+
+    expect(page.locator("h1")).to_have_text("Zu viele Versuche")
+    expect(page.get_by_role("main")).to_contain_text("es wurde nichts gespeichert")
+    look(page, axe, "request-too-many")
+    page.get_by_role("link", name="Zurück zum Formular").click()
+    expect(page.get_by_role("button", name="Antrag absenden")).to_be_visible()
+    assert not OnlineRequest.objects.exists()

@@ -26,10 +26,12 @@ from amtstermin.core.models import OnlineRequest, Service
 from amtstermin.core.notifications import links
 
 from ..appointment.views import token_page
+from ..throttle import throttled
 from .forms import FORMS, data_of, kind_of
 
 Status = OnlineRequest.Status
 FORM_TEMPLATE = "citizen/requests/form.html"
+THROTTLED_TEMPLATE = "citizen/requests/too_many_requests.html"
 # The reference of the request just sent (or confirmed) from this browser: its status page then
 # says once that the receipt, or the mail to confirm, is on its way. In the server-side session,
 # not in a message cookie or the URL, as the notice names the email address.
@@ -49,8 +51,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, FORM_TEMPLATE, context)
     now = timezone.now()
-    if not limits.allow_post(limits.ONLINE_REQUEST, limits.client_address(request), now=now):
-        return _throttled(request)
+    if refusal := throttled(request, limits.ONLINE_REQUEST, THROTTLED_TEMPLATE, now=now):
+        return refusal
     if form.is_valid():
         try:
             online_requests.check(**_arguments(form, service, kind), now=now)
@@ -88,14 +90,6 @@ def _arguments(form: forms.Form, service: Service, kind: str) -> dict:
 
 def _add_error(form: forms.Form, error: OnlineRequestError) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error.message))
-
-
-def _throttled(request: HttpRequest) -> HttpResponse:
-    """Too many form POSTs from this client: a page a person understands (429)."""
-    context = {"back_url": request.get_full_path()}
-    response = render(request, "citizen/requests/too_many_requests.html", context, status=429)
-    response["Retry-After"] = str(limits.ONLINE_REQUEST.window_seconds)
-    return response
 
 
 @token_page

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from amtstermin.core import limits
 
+from .. import throttle
 from .journey import month_context
 
 
@@ -52,11 +53,7 @@ def taken(
 
 
 def throttled(request: HttpRequest, *, now: datetime) -> HttpResponse | None:
-    """Counts a booking attempt; past the client's limit, a page a person understands (429)."""
-    if limits.allow_booking_post(limits.client_address(request), now=now):
-        return None
-    # Back to the page that was posted (the review, or the move confirmation with its time).
-    context = {"back_url": request.get_full_path()}
-    response = render(request, "citizen/wizard/too_many_requests.html", context, status=429)
-    response["Retry-After"] = str(limits.BOOKING_WINDOW_SECONDS)
-    return response
+    """Counts a booking attempt (booking or move); past the limit, the 429 page."""
+    return throttle.throttled(
+        request, limits.BOOKING, "citizen/wizard/too_many_requests.html", now=now
+    )
