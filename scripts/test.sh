@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step=""
-declare -A outcome=([SQLite]="not run" [PostgreSQL]="not run")
+declare -A outcome=([SQLite]="not run" [PostgreSQL]="not run" [+400d]="not run")
 begin() {
   step=$1
   printf '\n==> %s\n' "$step"
@@ -19,7 +19,8 @@ begin() {
 summary() {
   local status=$?
   printf '\n'
-  printf '%-11s %s\n' "SQLite:" "${outcome[SQLite]}" "PostgreSQL:" "${outcome[PostgreSQL]}"
+  printf '%-11s %s\n' "SQLite:" "${outcome[SQLite]}" "PostgreSQL:" "${outcome[PostgreSQL]}" \
+    "+400 days:" "${outcome[+400d]}"
   if [ "$status" -ne 0 ]; then
     printf '\nFAILED at step: %s (exit code %s)\n' "${step:-?}" "$status" >&2
   fi
@@ -39,11 +40,14 @@ export SECRET_KEY=${SECRET_KEY:-test-only-not-secret}
 unset DATABASE_URL
 
 # Browser tests drive Debian's Chromium through Playwright; Playwright's own browser download
-# is not reachable from CI.
-if [ ! -x /usr/bin/chromium ]; then
-  begin "install Debian's Chromium for the browser tests"
+# is not reachable from CI. faketime moves the clock for the time-bomb run at the end.
+debian_packages=()
+[ -x /usr/bin/chromium ] || debian_packages+=(chromium)
+command -v faketime >/dev/null || debian_packages+=(faketime)
+if [ ${#debian_packages[@]} -gt 0 ]; then
+  begin "install ${debian_packages[*]} from Debian"
   "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debian_packages[@]}"
 fi
 
 postgres_url=postgres://postgres@127.0.0.1:5432/amtstermin
@@ -73,14 +77,14 @@ color=no
 run_pytest() {
   local name=$1 database_url=$2 log status last
   shift 2
-  begin "pytest on $name"
+  begin "pytest: $name"
   log=$(mktemp)
   set +e
   # tee keeps the output live and gives us pytest's last line for the summary. loadgroup: the
   # tests marked xdist_group("threads") open dozens of PostgreSQL connections each, so they run
   # one after another on one worker, never side by side (the server allows 100).
   env ${database_url:+DATABASE_URL="$database_url"} \
-    pytest -n 2 --dist loadgroup --color="$color" "$@" 2>&1 | tee "$log"
+    ${clock_shift[@]+"${clock_shift[@]}"} pytest -n 2 --dist loadgroup --color="$color" "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
   last=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E ' in [0-9.]+s' | tail -n 1 |
@@ -94,5 +98,11 @@ run_pytest() {
   return "$status"
 }
 
+clock_shift=()
 run_pytest SQLite "" "$@"
 run_pytest PostgreSQL "$postgres_url" "$@"
+# Time bombs: the suite again with the system clock 400 days ahead. Tests run on one frozen clock
+# (tests/fixtures/clock.py); one that reads the real date fails here the day it is written.
+# The browser tests keep the real clock (Chromium's) and are left out.
+clock_shift=(faketime -f +400d)
+run_pytest +400d "" -m "not browser" "$@"

@@ -10,7 +10,12 @@ from django.utils import translation
 
 from tests import factories
 
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.browser", "tests.office.logins"]
+pytest_plugins = [
+    "tests.fixtures.clock",
+    "tests.fixtures.smtp",
+    "tests.fixtures.browser",
+    "tests.office.logins",
+]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

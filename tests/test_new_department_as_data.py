@@ -26,14 +26,13 @@ morning as the test goes on.
 
 import re
 from base64 import b32decode
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains, assertNotContains
@@ -56,28 +55,24 @@ MITTE_ADDRESS = "Bürgerbüro Mitte, Markt 1, 12345 Musterstadt"
 NORD_ADDRESS = "Bürgerbüro Nord, Nordring 5, 12349 Musterstadt-Nordviertel"
 
 
-class Clock:
-    """The application's time: a Monday morning that the test moves forward."""
+NOW = berlin(2026, 12, 7, 8, 20)  # a Monday morning that the test moves forward
 
-    def __init__(self) -> None:
-        self.now = berlin(2026, 12, 7, 8, 20)
 
-    def __call__(self) -> datetime:
-        return self.now.astimezone(UTC)
+class MondayClock:
+    def __init__(self, clock) -> None:
+        self.clock = clock
 
     def set(self, hour: int, minute: int = 0) -> None:
-        self.now = berlin(2026, 12, 7, hour, minute)
+        self.clock.now = berlin(2026, 12, 7, hour, minute)
 
 
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    stopped = Clock()
-    monkeypatch.setattr(timezone, "now", stopped)
+@pytest.fixture(name="monday")
+def monday_clock(clock, monkeypatch) -> MondayClock:
     # The citizen's browser solves the bot check in microseconds instead of half a second.
     monkeypatch.setattr(captcha, "COST", 2)
     monkeypatch.setattr(captcha, "COUNTER_MIN", 5)
     monkeypatch.setattr(captcha, "COUNTER_MAX", 50)
-    return stopped
+    return MondayClock(clock)
 
 
 @pytest.fixture
@@ -557,7 +552,7 @@ def as_it_stands(appointments: list[int]) -> list[dict]:
 
 
 def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_keeps_it_apart(
-    clock, pilot, mailoutbox
+    monday, pilot, mailoutbox
 ):
     # 08:20 Mitte has served its first citizen. The administrator logs in and, before changing
     # anything, keeps what the pilot's statistics (Monday, and the week with tomorrow's
@@ -615,7 +610,7 @@ def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_k
 
     # 08:40 The team lead logs in for the first time, sets up her authenticator app and enters
     # her team's Monday rosters at Nord. Her week lists her team, not the Bürgerbüro's clerk.
-    clock.set(8, 40)
+    monday.set(8, 40)
     team_lead = log_in(TEAM_LEAD)
     week = team_lead.get(reverse("office:rosters"), follow=True)
     assertContains(week, "Dienstplan – Bürgerbüro Nord")
@@ -631,7 +626,7 @@ def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_k
     # Nord. Erika Mustermann books a Geburtsurkunde, offered at Nord only: no choice to make.
     # Both for 10:00. Jonas Weber calls the Standesamt's clerk, who books him the marriage
     # notice for 11:00: it goes to the team lead, skilled for it.
-    clock.set(8, 50)
+    monday.set(8, 50)
     id_card = book_online(
         Client(),
         pilot.id_card,
@@ -682,10 +677,10 @@ def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_k
     # 09:42 Erika and Lena come early; Nord lets citizens check in 20 minutes ahead. Each is
     # checked in by their own department's clerk and waits in their own queue. Both share
     # Nord's waiting numbers, given out at booking: Lena booked first.
-    clock.set(9, 42)
+    monday.set(9, 42)
     checked_in = check_in(registry_desk, nord, certificate)
     assertContains(checked_in, "Erika Mustermann ist eingecheckt, Wartenummer N-002.")
-    clock.set(9, 45)
+    monday.set(9, 45)
     checked_in = check_in(citizen_office_desk, nord, id_card)
     assertContains(checked_in, "Lena Hoffmann ist eingecheckt, Wartenummer N-001.")
     queue = registry_desk.get(reverse("office:counter_queue", args=[nord]))
@@ -700,7 +695,7 @@ def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_k
     assertNotContains(queue, "Geburtsurkunde")
 
     # 10:00 Each clerk calls the next of theirs to their counter; the screen shows both calls.
-    clock.set(10, 0)
+    monday.set(10, 0)
     work_at_counter(registry_desk, nord, "Standesamt 1")
     at_registry = call_next(registry_desk, nord)
     assertContains(at_registry, "N-002 ist zu Standesamt 1 aufgerufen.")
@@ -717,14 +712,14 @@ def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_k
     assertContains(board, "Standesamt 1</span>")
 
     # 10:10 Lena is done, 10:12 Erika.
-    clock.set(10, 10)
+    monday.set(10, 10)
     assertContains(finish_visit(citizen_office_desk, nord, at_counter), "N-001 ist erledigt.")
-    clock.set(10, 12)
+    monday.set(10, 12)
     assertContains(finish_visit(registry_desk, nord, at_registry), "N-002 ist erledigt.")
 
     # The pilot's clerk at Mitte works on as before: her day plan holds her citizen and nobody
     # of Nord or the Standesamt, and Nord is none of her business.
-    clock.set(10, 30)
+    monday.set(10, 30)
     pilot_desk = log_in_with_app(PILOT_CLERK, pilot.clerk_app)
     day_plan = pilot_desk.get(reverse("office:day_plan", args=[pilot.mitte]))
     assertContains(day_plan, "Maria Schneider")
@@ -758,7 +753,7 @@ def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_k
     assertContains(where, NORD_ADDRESS)
 
     # 12:30 The statistics of Nord count Nord's morning only: not Maria's visit at Mitte.
-    clock.set(12, 30)
+    monday.set(12, 30)
     statistics = admin.get(reverse("office:statistics_location", args=[nord]))
     assertContains(statistics, "Statistik Bürgerbüro Nord</h1>")
     assertContains(statistics, "2 von 2 Eingecheckten")

@@ -1,14 +1,15 @@
 """What the booking wizard's tests share: a fixed clock and the way through the steps.
 
-The clock stands on Friday 4 December 2026, 15:00 in Berlin, so the calendar shows the same
-month, days and labels on every run; the `office` fixture (tests/conftest.py) opens Monday to
-Friday 08–12 for Personalausweis and Anmeldung, bookable up to Friday 15 January 2027.
+The clock (`clock`, tests/fixtures/clock.py) stands on Friday 4 December 2026, 15:00 in Berlin,
+so the calendar shows the same month, days and labels on every run; the `office` fixture
+(tests/conftest.py) opens Monday to Friday 08–12 for Personalausweis and Anmeldung, bookable up
+to Friday 15 January 2027.
 """
 
 import base64
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import altcha
 import pytest
@@ -32,27 +33,6 @@ CONTACT = {
     "consent": "on",
 }
 DRAFT = "booking_draft"  # the session key of the wizard's state (wizard/draft.py)
-# The real clock, kept before any test stands it still: the ALTCHA library checks a challenge's
-# expiry against it, whatever time the application is told it is.
-WALL_CLOCK = timezone.now
-
-
-class Clock:
-    """The application's time: NOW unless a test moves it (`clock.now = …`)."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now.astimezone(UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    """Every timezone.now() of the views and the core reads the Clock (views take no `now`)."""
-    stopped = Clock()
-    monkeypatch.setattr(timezone, "now", stopped)
-    return stopped
 
 
 @pytest.fixture
@@ -110,12 +90,8 @@ def review_key(client) -> str:
 
 
 def solved_captcha() -> str:
-    """What the ALTCHA widget posts after solving a fresh challenge of ours.
-
-    Issued at the later of the stopped clock and the real one: the view judges the expiry by
-    the stopped clock, the library by the real one, and both must see it still valid.
-    """
-    issued = max(timezone.now(), WALL_CLOCK())
+    """What the ALTCHA widget posts after solving a fresh challenge of ours."""
+    issued = timezone.now()
     made = json.loads(json.dumps(captcha.challenge(issued)))  # as the widget receives it
     solution = altcha.solve_challenge(altcha.Challenge.from_dict(made), timeout=10)
     payload = {"challenge": made, "solution": solution.to_dict()}

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from amtstermin.core import online_requests
@@ -46,8 +46,8 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def _standing_clock(clock):
+    """The clock stands at NOW."""
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ the emailed link (as a booking does); a proof that is sent but fails is refused.
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from amtstermin.core import limits
@@ -29,8 +28,8 @@ FAILED = "Die Sicherheitsprüfung ist fehlgeschlagen. Bitte versuchen Sie es noc
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def _standing_clock(clock):
+    """The clock stands at NOW."""
 
 
 @pytest.fixture

@@ -363,8 +363,8 @@ def test_finished_task_results_past_the_period_are_deleted():
 # Command and daily task -------------------------------------------------------------------------
 
 
-def test_the_command_purges_and_prints_the_counts(monday, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: FIRST_DAY_PURGED)
+def test_the_command_purges_and_prints_the_counts(monday, clock):
+    clock.now = FIRST_DAY_PURGED
     out = StringIO()
 
     call_command("purge_personal_data", stdout=out)
@@ -392,11 +392,11 @@ def test_schedule_puts_one_daily_run_in_the_task_table_however_often_called(db_t
 
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as in production
-def test_the_worker_purges_and_schedules_tomorrows_run_once(monday, db_tasks, monkeypatch):
+def test_the_worker_purges_and_schedules_tomorrows_run_once(monday, db_tasks, clock):
     # `monday` first: its mails went out with the immediate backend; only the purge waits here.
     retention.schedule_daily(now=BOOKED_AT)
     retention.schedule_daily(now=BOOKED_AT)  # a second start changes nothing
-    monkeypatch.setattr(timezone, "now", lambda: berlin(2027, 1, 7, 3, 0))
+    clock.now = berlin(2027, 1, 7, 3, 0)
     DBTaskResult.objects.update(run_after=berlin(2027, 1, 7, 3, 0))  # … and a month passed
 
     run_worker()

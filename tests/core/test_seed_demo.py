@@ -39,6 +39,7 @@ from amtstermin.core.models import (
     Status,
 )
 from amtstermin.core.scheduling import availability, capacity
+from tests.fixtures.clock import ticking_from
 
 # Every test here, even one that needs no rows, is a database test: pytest-django runs database
 # tests first, and a module-scoped seed would otherwise be built twice.
@@ -87,7 +88,7 @@ def _seed() -> tuple[str, dict[str, int], int]:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Seed once for the whole module (it books about a thousand appointments), twice over."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), ticking_from():
         try:
             first, counts_first, version_first = _seed()
             second, counts_second, version_second = _seed()

@@ -1,11 +1,10 @@
 """The waiting room's screens through their pages: the call display and the check-in kiosk."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from html import escape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from amtstermin.core import devices, visits
@@ -32,11 +31,11 @@ def kiosk(office) -> str:
 
 
 @pytest.fixture
-def at(monkeypatch):
+def at(clock):
     """at(instant): the kiosk's clock stands at `instant` (views read timezone.now())."""
 
     def stand_still(instant):
-        monkeypatch.setattr(timezone, "now", lambda: instant.astimezone(UTC))
+        clock.now = instant
 
     return stand_still
 

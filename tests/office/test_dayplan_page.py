@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from amtstermin.core import booking
 from amtstermin.core.items import Item
@@ -19,8 +18,8 @@ from tests.office.logins import log_in_verified, user_for
 
 
 @pytest.fixture(autouse=True)
-def _monday_morning(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def _monday_morning(clock):
+    """The clock stands at NOW."""
 
 
 def book(office, *, name: str, hour: int) -> Appointment:

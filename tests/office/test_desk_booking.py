@@ -9,7 +9,6 @@ from datetime import time as clock
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from amtstermin.core.items import Item
 from amtstermin.core.models import Appointment, Channel
@@ -32,8 +31,8 @@ CONTACT = {
 
 
 @pytest.fixture(autouse=True)
-def _monday_morning(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def _monday_morning(clock):
+    """The clock stands at NOW."""
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from amtstermin.core import booking, visits
@@ -134,8 +133,8 @@ def test_a_wrong_day_says_so_and_shows_today(client, lead, morning):
     assertContains(response, "Bitte ein gültiges Datum eingeben.")
 
 
-def test_without_a_day_the_date_box_shows_today(client, lead, morning, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: at(12))
+def test_without_a_day_the_date_box_shows_today(client, lead, morning, clock):
+    clock.now = at(12)
     url = reverse("office:statistics_location", args=[morning.location.pk])
 
     response = client.get(url)
