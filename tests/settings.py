@@ -16,6 +16,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # process, so two test runs on one machine never share (and break) each other's file.
     default_name = os.path.join(tempfile.gettempdir(), f"amtstermin-test-{os.getpid()}.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME", default_name)}
+elif "TEST_DATABASE_NAME" in os.environ:
+    # Two test runs against one PostgreSQL server must not share (and drop) each other's
+    # test database; xdist still appends _gw0, _gw1 per worker.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 # Live-server request threads each open a connection; kept alive they outlast their threads
 # and a concurrency test next to another runs PostgreSQL out of its 100 connections.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
