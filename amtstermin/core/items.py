@@ -8,7 +8,6 @@ from django.db.models import Count
 
 from .errors import NoItems, NotOffered, TooManyUnits
 from .models import Location, Service, ServiceDocument
-from .scheduling.engine import units_for
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def total_minutes(items: Iterable[Item]) -> int:
 
 def units_needed(items: Iterable[Item], location: Location) -> int:
     """Σ (time + (quantity−1) × additional time), rounded up to the location's slot unit."""
-    return units_for(total_minutes(items), location.slot_minutes)
+    return location.units_for(total_minutes(items))
 
 
 def service_ids(items: Iterable[Item]) -> frozenset[int]:

@@ -291,7 +291,7 @@ def _free_clerk(appointment: Appointment, *, now: datetime) -> int | None:
     )
     unit_seconds = location.slot_minutes * 60
     start = int((appointment.start - loaded.grids[0].start).total_seconds()) // unit_seconds
-    length = engine.units_for(appointment.duration_minutes, location.slot_minutes)
+    length = location.units_for(appointment.duration_minutes)
     staff_days = loaded.staff_days[day]
     own = [free for free in staff_days if free.staff_id == appointment.staff_id]
     if engine.pick(own, frozenset(), start, length) is not None:

@@ -3,6 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from amtstermin.core.models import Location
 from amtstermin.core.scheduling import engine
 from amtstermin.core.scheduling.engine import StaffDay
 
@@ -79,6 +80,6 @@ def test_pick_prefers_the_specialist_then_the_tightest_gap():
 
 
 def test_units_round_up_to_the_slot():
-    assert engine.units_for(35, 5) == 7
-    assert engine.units_for(36, 5) == 8
-    assert engine.units_for(15, 15) == 1
+    assert Location(slot_minutes=5).units_for(35) == 7
+    assert Location(slot_minutes=5).units_for(36) == 8
+    assert Location(slot_minutes=15).units_for(15) == 1

@@ -152,6 +152,10 @@ class Location(models.Model):
     def address(self) -> str:
         return f"{self.street}, {self.postcode} {self.city}"
 
+    def units_for(self, minutes: int) -> int:
+        """Minutes rounded up to whole slot units: what a booking of `minutes` occupies."""
+        return -(-minutes // self.slot_minutes)
+
     def local_day_start(self, day: date) -> datetime:
         """The instant (in UTC) of local midnight that starts `day` at this location.
 

@@ -27,11 +27,6 @@ def span(start: int, end: int) -> int:
     return ((1 << (end - start)) - 1) << start
 
 
-def units_for(minutes: int, unit_minutes: int) -> int:
-    """Minutes rounded up to whole units."""
-    return -(-minutes // unit_minutes)
-
-
 def run_starts(mask: int, length: int) -> int:
     """Bits i of `mask` where i..i+length-1 are all set.
 
