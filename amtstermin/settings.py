@@ -148,15 +148,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis is the shared cache of several app servers; one server alone needs none.
+# The cache holds state every process must share: used ALTCHA solutions, rate-limit counters,
+# sessions. Redis when REDIS_URL is set; otherwise a table in the database, which every worker
+# and app server already shares (migration 0014 creates it). Never per-process memory: with
+# `granian --workers 2` a logout would not reach the other worker, a proof would count once per
+# worker and every limit would double (core/checks.py refuses such a cache in production).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    # The wizard reads its draft on every step: from Redis, written through to the database so
+    # a Redis restart loses no half-finished booking.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "amtstermin_cache",
+            # Past MAX_ENTRIES Django first drops expired rows, then a third of the rest (used
+            # ALTCHA solutions and rate-limit counters too): far above what a town's few
+            # minutes of traffic leave, yet small enough to count on every write.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+    # A session in a database cache would be read from the same database twice over.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 TASKS = {
     "default": {
@@ -205,9 +222,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bürgerbüro <termine@localhost>")
 
-# The wizard reads its draft on every step: from the cache (Redis when shared), written through
-# to the database so a cache restart loses no half-finished booking.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

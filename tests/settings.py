@@ -23,6 +23,11 @@ elif "TEST_DATABASE_NAME" in os.environ:
 # Live-server request threads each open a connection; kept alive they outlast their threads
 # and a concurrency test next to another runs PostgreSQL out of its 100 connections.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# One process runs the tests: its own memory cache is fast, needs no database (many tests clear
+# it without one) and keeps query counts to the application's own. The production fallback,
+# sessions and cache in the database, is proved in tests/test_production_settings.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 # Tests never run collectstatic: {% static %} must not ask for a manifest entry, and WhiteNoise
 # must not warn (an error under filterwarnings) that STATIC_ROOT is missing; live_server serves
