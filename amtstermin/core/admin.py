@@ -216,7 +216,7 @@ class DocumentAdmin(TranslationAdmin):
 
     @admin.display(description=_("used by services"), ordering="service_count")
     def service_count(self, document: Document) -> int:
-        return document.service_count
+        return document.service_count  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 class RosterBlockInline(admin.TabularInline):
@@ -447,6 +447,7 @@ class DeviceLinkAdmin(admin.ModelAdmin):
             return
         token = devices.issue(obj.location, obj.kind, obj.name, now=timezone.now())
         issued = devices.find(token, obj.kind)
+        assert issued is not None  # just issued in this transaction
         # The admin goes on with `obj` (history, redirect): make it the row just created.
         obj.pk, obj.digest, obj.created_at = issued.pk, issued.digest, issued.created_at
         obj._state.adding = False

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
@@ -203,8 +204,11 @@ def compute(
         staff_ids = set(
             StaffMember.objects.filter(department__in=departments).values_list("pk", flat=True)
         )
-    appointments = list(appointments.values_list("start", "end", "channel", "status", named=True))
-    visits = list(
+    # Named rows; their fields are typed Any (django-stubs cannot type named values_list rows).
+    appointment_rows: list[Any] = list(
+        appointments.values_list("start", "end", "channel", "status", named=True)
+    )
+    visit_rows: list[Any] = list(
         visits.values_list(
             "pk",
             "kind",
@@ -218,11 +222,13 @@ def compute(
             named=True,
         )
     )
-    arrived = [visit for visit in visits if visit.kind == Visit.Kind.APPOINTMENT]
-    walk_ins = [visit for visit in visits if visit.kind == Visit.Kind.WALK_IN]
-    channels = Counter(row.channel for row in appointments)
+    arrived = [visit for visit in visit_rows if visit.kind == Visit.Kind.APPOINTMENT]
+    walk_ins = [visit for visit in visit_rows if visit.kind == Visit.Kind.WALK_IN]
+    channels = Counter(row.channel for row in appointment_rows)
     channels[Channel.WALK_IN] += len(walk_ins)
-    due = [row.status for row in appointments if row.status != Status.BOOKED or row.start <= now]
+    due = [
+        row.status for row in appointment_rows if row.status != Status.BOOKED or row.start <= now
+    ]
     late = [
         minutes
         for visit in arrived
@@ -245,8 +251,8 @@ def compute(
         waiting_walk_ins=Spread.of(
             [_minutes(v.called_at - v.checked_in_at) for v in walk_ins_called]
         ),
-        services=_service_timings(visits),
-        days=_days(location, period, appointments, walk_ins, staff_ids, now=now),
+        services=_service_timings(visit_rows),
+        days=_days(location, period, appointment_rows, walk_ins, staff_ids, now=now),
     )
 
 
@@ -259,7 +265,7 @@ def _service_timings(visits: list) -> list[ServiceTiming]:
     items = VisitItem.objects.filter(visit_id__in=list(served)).values_list(
         "visit_id", "quantity", "service__name", "service__duration_minutes"
     )
-    per_visit: dict[int, list[tuple]] = defaultdict(list)
+    per_visit: dict[int, list[list]] = defaultdict(list)
     for visit_id, *item in items:
         per_visit[visit_id].append(item)
     minutes: dict[tuple[str, int], list[float]] = defaultdict(list)
@@ -276,7 +282,8 @@ def _service_timings(visits: list) -> list[ServiceTiming]:
 def _timing(name: str, planned: int, processing: Spread) -> ServiceTiming:
     suggested = None
     if (
-        processing.count >= SUGGEST_AFTER_VISITS
+        processing.median is not None
+        and processing.count >= SUGGEST_AFTER_VISITS
         and abs(processing.median - planned) >= SUGGEST_FROM_GAP * planned
     ):
         suggested = max(round(processing.median), 1)
@@ -325,7 +332,7 @@ def as_csv_rows(stats: Statistics) -> list[list[str]]:
     whole = (stats.period.first, stats.period.last)
     figures: list[tuple[tuple[date, date], str, str, float | None]] = [
         *(
-            (whole, _("Bookings"), Channel(channel).label, count)
+            (whole, _("Bookings"), str(Channel(channel).label), count)
             for channel, count in stats.bookings.items()
         ),
         (whole, _("Bookings"), _("total"), stats.total_bookings),

@@ -13,7 +13,7 @@ from statistics import median
 
 from django.db import transaction
 
-from . import numbers
+from . import numbers, staff_scope
 from .errors import NotCalled, NotConfirmed, NotToday, TooEarly, TooLate, UnknownReference
 from .items import Item, total_minutes, validate
 from .models import (
@@ -122,6 +122,8 @@ def call_next(staff: StaffMember, counter: Counter, *, now: datetime) -> Visit |
     """Call the next visitor `staff` is skilled for to `counter`; None if nobody fits now.
 
     Whoever the clerk called before is done: pressing "next" means the last one has left.
+    Only visitors of the clerk's own department are called, whatever the skills say (a skill
+    entered by mistake must not open another department's queue).
     """
     with transaction.atomic(durable=True):
         for current in Visit.objects.select_for_update().filter(
@@ -131,7 +133,7 @@ def call_next(staff: StaffMember, counter: Counter, *, now: datetime) -> Visit |
         skills = set(staff.skills.values_list("pk", flat=True))
         # Locked in the order of their due time: two clerks pressing at once get two people.
         waiting = list(
-            Visit.objects.select_for_update()
+            staff_scope.of_own_department(Visit.objects.select_for_update(), staff)
             .filter(location=counter.location, state=Visit.State.WAITING)
             .order_by("due_at", "pk")
             .prefetch_related("items")
@@ -191,7 +193,7 @@ def no_show(visit: Visit, *, now: datetime) -> Visit:
         visit.finished_at = now
         visit.save(update_fields=["state", "finished_at"])
         _event(visit, VisitEvent.Kind.NO_SHOW, now)
-        if visit.appointment_id:
+        if visit.appointment is not None:
             _set_status(visit.appointment, Status.NO_SHOW)
     return visit
 
@@ -234,8 +236,9 @@ def lateness(location: Location, *, now: datetime) -> timedelta:
         .order_by("-called_at")
         .values_list("called_at", "due_at")[:LATENESS_SAMPLE]
     )
-    delays = [max(called - due, timedelta(0)) for called, due in recent]
-    return median(delays) if delays else timedelta(0)
+    delays = [max(called - due, timedelta(0)) for called, due in recent if called and due]
+    # typeshed's median takes numbers only; timedeltas sort and average, so it works.
+    return median(delays) if delays else timedelta(0)  # type: ignore[type-var]
 
 
 @dataclass(frozen=True)
@@ -277,7 +280,7 @@ def _finish(visit: Visit, now: datetime) -> None:
     visit.finished_at = now
     visit.save(update_fields=["state", "finished_at"])
     _event(visit, VisitEvent.Kind.DONE, now)
-    if visit.appointment_id:
+    if visit.appointment is not None:
         _set_status(visit.appointment, Status.DONE)
 
 

@@ -8,6 +8,7 @@ has no upcoming appointments.
 from base64 import b32decode
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -60,6 +61,9 @@ class Seeded:
     filled: Filled | None  # None: upcoming appointments existed, nothing was booked
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 def seed(town: Town, *, now: datetime) -> Seeded:
     """Create or update `town`, then book demo appointments if its calendar is still empty."""
     with transaction.atomic():
@@ -85,32 +89,34 @@ def working_week(today: date) -> tuple[date, date]:
 
 def _configure(town: Town, *, now: datetime) -> tuple[Location, list[Login], int]:
     changed = False
-    departments = {}
-    for spec in town.departments:
-        departments[spec.slug], _ = _upsert(
+    departments: dict[str, Department] = {}
+    for department in town.departments:
+        departments[department.slug], _ = _upsert(
             Department,
-            {"slug": spec.slug},
+            {"slug": department.slug},
             {
-                **_translated("name", spec.name),
-                **_translated("description", spec.description),
-                "position": spec.position,
+                **_translated("name", department.name),
+                **_translated("description", department.description),
+                "position": department.position,
             },
         )
     location, location_changed = _location(town.location)
     changed |= location_changed
     documents: dict[str, Document] = {}
-    for position, spec in enumerate(town.services, start=1):
-        changed |= _service(spec, position, departments, location, documents)
+    for position, service in enumerate(town.services, start=1):
+        changed |= _service(service, position, departments, location, documents)
 
     services = {service.slug: service for service in Service.objects.all()}
     admin = _login(town.admin_username, town.admin_password, town, name="", superuser=True)
     _administrator(admin, town, departments[town.admin_department], location)
     logins = [admin]
-    for spec in town.staff:
-        login = _login(spec.username, town.staff_password, town, name=spec.name, superuser=False)
+    for member in town.staff:
+        login = _login(
+            member.username, town.staff_password, town, name=member.name, superuser=False
+        )
         logins.append(login)
         changed |= _staff(
-            spec, login, town, location, departments[spec.department], services, now=now
+            member, login, town, location, departments[member.department], services, now=now
         )
     if changed:
         location.bump_version()  # cached calendars must not outlive a change of capacity
@@ -332,14 +338,14 @@ def _translated(field: str, text: Text) -> dict[str, str]:
     return {f"{field}_de": text.de, f"{field}_en": text.en}
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
+def _upsert(model: type[M], lookup: dict, values: dict) -> tuple[M, bool]:
     """Find a row by `lookup`, create it or update what differs; True if anything was written.
 
     Unlike update_or_create, an unchanged row is not saved again, so a rerun writes nothing.
     """
-    row = model.objects.filter(**lookup).first()
+    row = model._default_manager.filter(**lookup).first()
     if row is None:
-        return model.objects.create(**lookup, **values), True
+        return model._default_manager.create(**lookup, **values), True
     differs = [name for name, value in values.items() if getattr(row, name) != value]
     if differs:
         for name in differs:

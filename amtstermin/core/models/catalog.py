@@ -89,7 +89,7 @@ class Service(models.Model):
     locations = models.ManyToManyField(
         Location, related_name="services", blank=True, verbose_name=_("offered at")
     )
-    documents = models.ManyToManyField(
+    documents = models.ManyToManyField["Document", "ServiceDocument"](
         "Document", through="ServiceDocument", related_name="services", blank=True
     )
     position = models.PositiveIntegerField(_("position"), default=0)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+from icalendar.enums import STATUS
 
 from ..items import Item
 from ..models import Appointment, Status
@@ -45,11 +46,11 @@ def appointment_calendar(
     # A hold past its lifetime is expired even before expire_holds() has written that down.
     withdrawn = appointment.status in WITHDRAWN or appointment.is_stale_hold(now=now)
     if withdrawn:
-        status = "CANCELLED"
+        status = STATUS.CANCELLED
     elif appointment.status == Status.RESERVED:
-        status = "TENTATIVE"
+        status = STATUS.TENTATIVE
     else:
-        status = "CONFIRMED"
+        status = STATUS.CONFIRMED
     event = Event.new(
         uid=uid(appointment),
         # SEQUENCE tells a calendar which version of the entry is newer (RFC 5546).

@@ -245,6 +245,8 @@ def _roster_masks(
         ]:
             if valid_from > grid.day or (valid_until is not None and valid_until < grid.day):
                 continue
+            begin: float  # seconds since the day's origin
+            end: float
             if grid.units == plain_day_units:
                 # A day without a DST switch: wall clock and real time since midnight agree.
                 begin, end = _seconds(start_time), _seconds(end_time)
