@@ -14,9 +14,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import booking
+from . import booking, staff_scope
 from .models import (
     CHANGEABLE,
     Absence,
@@ -189,30 +190,53 @@ def add_closure(
     start: datetime,
     end: datetime,
     reason: str,
+    actor: StaffMember,
     now: datetime,
     preview: bool = False,
 ) -> Outcome:
-    """Close a location for everyone. Raises RosterError for an empty period or reason."""
+    """Close a location for everyone. Raises RosterError for an empty period or reason, and
+    OutsideScope unless `actor`'s scope covers every department at the location."""
     _check_period(start, end)
     reason = " ".join(reason.split())
     if not reason or len(reason) > Closure._meta.get_field("reason").max_length:
         raise RosterError(_("Please give a reason of at most 200 characters."))
 
     def change() -> QuerySet[Appointment]:
+        _check_covers(actor, location)
         Closure.objects.create(location=location, start=start, end=end, reason=reason)
         return _upcoming(now).filter(location=location, start__lt=end, end__gt=start)
 
     return _run(change, [location], now=now, preview=preview)
 
 
-def remove_closure(*, closure: Closure, now: datetime, preview: bool = False) -> Outcome:
-    """Open a closed location again."""
+def remove_closure(
+    *, closure: Closure, actor: StaffMember, now: datetime, preview: bool = False
+) -> Outcome:
+    """Open a closed location again. Raises OutsideScope like add_closure."""
 
     def change() -> list[Appointment]:
+        _check_covers(actor, closure.location)
         Closure.objects.filter(pk=closure.pk).delete()
         return []
 
     return _run(change, [closure.location], now=now, preview=preview)
+
+
+class OutsideScope(RosterError):
+    """The change touches departments the actor does not answer for."""
+
+
+def _check_covers(actor: StaffMember, location: Location) -> None:
+    # Checked under the location's lock, with the write: a closure cancels every department's
+    # appointments there, so a lead of one of several departments must not make it.
+    if not staff_scope.covers_location(actor, location):
+        raise OutsideScope(
+            gettext(
+                "Other departments also work at %(location)s. "
+                "Only an administrator can close it or open it again."
+            )
+            % {"location": location.name}
+        )
 
 
 def free_online_minutes(location: Location, *, now: datetime) -> int:

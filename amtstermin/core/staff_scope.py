@@ -9,9 +9,13 @@
 
 Team leads differ from clerks in what they may do (rosters, absences), not in what they see:
 views ask for a role with `@staff_view(roles=...)` (amtstermin/office/access.py).
+
+A change to a whole location (a closure) hits every department working there, so it needs a
+scope covering all of them (`covers_location`): in practice an administrator, or a lead whose
+department is the only one at that location.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import (
     Appointment,
@@ -46,6 +50,24 @@ def can_see_location(staff: StaffMember, location: Location) -> bool:
     return visible_locations(staff).filter(pk=location.pk).exists()
 
 
+def departments_at(location: Location) -> QuerySet[Department]:
+    """The departments whose services are offered or whose active staff work at `location`."""
+    working = Q(staff__active=True) & (
+        Q(staff__locations=location) | Q(staff__roster__location=location)
+    )
+    return Department.objects.filter(Q(services__locations=location) | working).distinct()
+
+
+def covers_location(staff: StaffMember, location: Location) -> bool:
+    """Whether `staff` may change `location` as a whole: every department there is in scope."""
+    if not staff.active:
+        return False
+    if sees_everything(staff):
+        return True
+    others = departments_at(location).exclude(pk=staff.department_id)
+    return visible_locations(staff).filter(~Exists(others), pk=location.pk).exists()
+
+
 def scope_appointments(queryset: QuerySet[Appointment], staff: StaffMember) -> QuerySet:
     """`queryset` narrowed to the appointments `staff` may see."""
     if sees_everything(staff):
@@ -61,7 +83,14 @@ def scope_visits(queryset: QuerySet[Visit], staff: StaffMember) -> QuerySet:
     """`queryset` narrowed to the visits (appointments and walk-ins) `staff` may see."""
     if sees_everything(staff):
         return queryset
+    return of_own_department(queryset, staff).filter(location__in=visible_locations(staff))
+
+
+def of_own_department(queryset: QuerySet[Visit], staff: StaffMember) -> QuerySet:
+    """`queryset` narrowed to the visits with a service of `staff`'s department (any location)."""
+    if sees_everything(staff):
+        return queryset
     own_service = VisitItem.objects.filter(
         visit=OuterRef("pk"), service__department_id=staff.department_id
     )
-    return queryset.filter(Exists(own_service), location__in=visible_locations(staff))
+    return queryset.filter(Exists(own_service))

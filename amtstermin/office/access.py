@@ -32,6 +32,7 @@ from django.urls import reverse
 from amtstermin.core.models import StaffMember
 from amtstermin.core.staff_scope import (
     can_see_location,
+    covers_location,
     scope_appointments,
     scope_visits,
     visible_departments,
@@ -40,6 +41,7 @@ from amtstermin.core.staff_scope import (
 
 __all__ = [
     "can_see_location",
+    "covers_location",
     "scope_appointments",
     "scope_visits",
     "staff_view",

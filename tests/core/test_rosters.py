@@ -19,6 +19,7 @@ from amtstermin.core.models import (
     Closure,
     Location,
     RosterBlock,
+    StaffMember,
     Status,
 )
 from amtstermin.core.scheduling import availability
@@ -43,6 +44,11 @@ def colleague(office):
     member = factories.staff(skills=[office.id_card, office.registration], name="Sabine Kowalski")
     factories.roster(member, office.location)
     return member
+
+
+def administrator() -> StaffMember:
+    """Closures need a scope covering every department at the location."""
+    return factories.staff(role=StaffMember.Role.ADMINISTRATOR, name="IT-Stelle")
 
 
 def book(office, start=MONDAY_0930, *, name="Erika Mustermann") -> Appointment:
@@ -129,6 +135,7 @@ def test_closure_hits_every_clerk(office, colleague, mailoutbox):
         start=berlin(2026, 12, 7, 9, 0),
         end=berlin(2026, 12, 7, 10, 30),
         reason="Betriebsversammlung",
+        actor=administrator(),
         now=NOW,
     )
 
@@ -252,10 +259,11 @@ def test_cached_calendar_changes_at_once(office):
 
 
 def test_removing_a_closure_gives_the_time_back(office):
-    rosters.add_closure(location=office.location, now=NOW, reason="Umzug", **SICK_MONDAY)
+    it = administrator()
+    rosters.add_closure(location=office.location, now=NOW, reason="Umzug", actor=it, **SICK_MONDAY)
     closure = Closure.objects.get()
 
-    outcome = rosters.remove_closure(closure=closure, now=NOW)
+    outcome = rosters.remove_closure(closure=closure, actor=it, now=NOW)
 
     assert not Closure.objects.exists()
     assert outcome.capacity[0].difference == 240
@@ -311,6 +319,7 @@ def test_appointment_that_has_begun_is_left_alone(office, mailoutbox):
         start=MONDAY_0930,
         end=MONDAY_0930 + timedelta(hours=1),
         reason="Stromausfall",
+        actor=administrator(),
         now=MONDAY_0930 + timedelta(minutes=5),
     )
     assert later.affected == []
@@ -374,7 +383,9 @@ def test_after_any_absence_every_appointment_has_a_working_clerk_or_is_listed(pl
     before = {a.pk: a.staff_id for a in Appointment.objects.filter(location=where)}
     start, end = (quarter(n) for n in plan["absence"])
     if plan["closure"]:
-        outcome = rosters.add_closure(location=where, start=start, end=end, reason="x", now=NOW)
+        outcome = rosters.add_closure(
+            location=where, start=start, end=end, reason="x", actor=administrator(), now=NOW
+        )
     else:
         outcome = sick(clerks[plan["absent"]], start=start, end=end)
 

@@ -3,7 +3,8 @@
 Every change is posted twice: first it is worked out and rolled back (core.rosters' preview),
 and the page shows which appointments it hits and what online capacity is left; only the
 confirming second post saves it. Team leads and administrators only; a team lead changes the
-clerks of their own department at their own locations.
+clerks of their own department at their own locations, and closes a location only when theirs is
+the only department there (core.staff_scope.covers_location).
 """
 
 from collections.abc import Callable
@@ -28,7 +29,13 @@ from amtstermin.core.models import (
 )
 from amtstermin.core.models.staff import WEEKDAYS
 
-from ..access import scope_appointments, staff_view, visible_departments, visible_locations
+from ..access import (
+    covers_location,
+    scope_appointments,
+    staff_view,
+    visible_departments,
+    visible_locations,
+)
 from .forms import AbsenceForm, BlockForm, ClosureForm, EndBlockForm, PickForm
 
 LEADS = [StaffMember.Role.TEAM_LEAD, StaffMember.Role.ADMINISTRATOR]
@@ -61,6 +68,7 @@ def week(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResp
         "rows": rows.items(),
         "absences": _absences(team, now).select_related("staff"),
         "closures": _closures(place, now),
+        "may_close": covers_location(staff, place),
         "waiting": waiting,
         "free_minutes": rosters.free_online_minutes(place, now=now),
         "today": place.local_date(now),
@@ -140,6 +148,8 @@ def remove_absence(request: HttpRequest, staff: StaffMember, location_id: int) -
 @staff_view(roles=LEADS)
 def closure(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
     place, _team = _place(staff, location_id)
+    if not covers_location(staff, place):
+        return _refused(request, place)
     form = ClosureForm(_posted(request), location=place)
 
     def change(preview: bool) -> rosters.Outcome:
@@ -149,6 +159,7 @@ def closure(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpR
             start=start,
             end=end,
             reason=form.cleaned_data["reason"],
+            actor=staff,
             now=timezone.now(),
             preview=preview,
         )
@@ -160,14 +171,23 @@ def closure(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpR
 @require_POST
 def remove_closure(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
     place, _team = _place(staff, location_id)
+    if not covers_location(staff, place):
+        return _refused(request, place)
     existing = _row(request.POST, _closures(place, timezone.now()))
 
     def change(preview: bool) -> rosters.Outcome:
-        return rosters.remove_closure(closure=existing, now=timezone.now(), preview=preview)
+        return rosters.remove_closure(
+            closure=existing, actor=staff, now=timezone.now(), preview=preview
+        )
 
     form = PickForm(request.POST, rows=Closure.objects.filter(pk=existing.pk))
     title = _("Open the location again")
     return _decide(request, staff, place, form, change, title=title, subject=existing)
+
+
+def _refused(request: HttpRequest, place: Location) -> HttpResponse:
+    """Closures are for whoever answers for every department at the location (403)."""
+    return render(request, "office/rosters/refused.html", {"location": place}, status=403)
 
 
 def _decide(
