@@ -74,6 +74,10 @@ class Appointment(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=8, default="de")
     hold_expires_at = models.DateTimeField(_("unconfirmed hold expires"), null=True, blank=True)
+    # A hold booked without the proof of work: an HMAC of the client's network (never the
+    # address), which the caps on such holds count by (core/limits.py). Blank otherwise, and
+    # blanked once the hold is confirmed, cancelled or lapsed.
+    unproven_network = models.CharField(max_length=64, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # A cancelled time is offered online again only from here on (the re-release delay).
     online_release_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -36,6 +36,9 @@ class OnlineRequest(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SUBMITTED)
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"))
+    # The mailbox (core/limits.py) while the request waits for confirmation: the "please confirm"
+    # mails one mailbox gets are counted by it. Blanked once the request is confirmed.
+    email_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
     postal_address = models.TextField(_("postal address"), max_length=300)
     language = models.CharField(_("language"), max_length=8, default="de")
     # The person searched (Melderegisterauskunft) or the citizen's own data (Steuer-ID).
