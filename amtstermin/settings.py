@@ -226,6 +226,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating proxy Django sees plain HTTP. TRUSTED_PROXY_SSL_HEADER=1 believes the
+# proxy's X-Forwarded-Proto: set it only if the proxy overwrites that header on every request,
+# or a client could claim HTTPS itself.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUSTED_PROXY_SSL_HEADER") else None
+)
+# Plain HTTP is redirected to HTTPS by default once the proxy tells the scheme; without the
+# header every request would look like HTTP and be redirected in a loop.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_PROXY_SSL_HEADER is not None)
+# HSTS: browsers then use only HTTPS for this host for that many seconds (31536000: a year).
+# 0 sends no header; set it once HTTPS works, as it cannot be taken back before it lapses.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("SECURE_HSTS_SECONDS counts seconds: 0 or more.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# check --deploy asks for HSTS preloading: that binds the town's whole domain in every browser
+# for good, a decision for its IT department, not a default of this app.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import checks, signals  # noqa: F401  (registers the checks, connects receivers)
