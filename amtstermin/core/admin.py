@@ -1,7 +1,9 @@
-"""Django admin: where a town's IT sets up departments, locations, services, staff and rosters.
+"""Django admin: where a town's IT sets up departments, locations, services and staff.
 
 A convenience for IT staff, not the back office. Appointments are read-only here: they are
-written only by the booking core (amtstermin/core/booking.py), never through a form.
+written only by the booking core (amtstermin/core/booking.py), never through a form. Rosters,
+absences and closures are read-only too: the office's roster pages change them through
+amtstermin/core/rosters.py.
 """
 
 from zoneinfo import available_timezones
@@ -219,9 +221,45 @@ class DocumentAdmin(TranslationAdmin):
         return document.service_count  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
-class RosterBlockInline(admin.TabularInline):
-    model = RosterBlock
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class WrittenByTheOffice(admin.ModelAdmin):
+    """Rosters, absences and closures: shown here, changed only on the office's roster pages.
+
+    Their one writer is core/rosters.py, which hands appointments over to a free colleague, mails
+    the citizens nobody can serve, and checks the team lead's scope; an admin save would do none
+    of that.
+    """
+
+    change_list_template = "admin/core/written_by_the_office_change_list.html"
+    change_form_template = "admin/core/written_by_the_office_change_form.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RosterBlockInline(ReadOnlyInline):
+    """Read-only like the RosterBlock admin (see WrittenByTheOffice)."""
+
+    model = RosterBlock
     fields = (
         "location",
         "weekday",
@@ -246,7 +284,7 @@ class StaffMemberAdmin(ChangesCapacity):
 
 
 @admin.register(RosterBlock)
-class RosterBlockAdmin(ChangesCapacity):
+class RosterBlockAdmin(WrittenByTheOffice):
     list_display = (
         "staff",
         "location",
@@ -264,7 +302,7 @@ class RosterBlockAdmin(ChangesCapacity):
 
 
 @admin.register(Absence)
-class AbsenceAdmin(ChangesCapacity):
+class AbsenceAdmin(WrittenByTheOffice):
     list_display = ("staff", "start", "end", "reason")
     list_filter = ("reason", "staff")
     list_select_related = ("staff",)
@@ -274,27 +312,13 @@ class AbsenceAdmin(ChangesCapacity):
 
 
 @admin.register(Closure)
-class ClosureAdmin(ChangesCapacity):
+class ClosureAdmin(WrittenByTheOffice):
     list_display = ("location", "start", "end", "reason")
     list_filter = ("location",)
     list_select_related = ("location",)
     search_fields = ("reason", "location__name_de")
     ordering = ("-start",)
     date_hierarchy = "start"
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class AppointmentItemInline(ReadOnlyInline):

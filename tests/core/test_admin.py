@@ -10,8 +10,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 from amtstermin.core import booking, devices, online_requests
 from amtstermin.core.items import Item
 from amtstermin.core.models import (
+    Absence,
     Appointment,
     Channel,
+    Closure,
     ContentPage,
     DeviceLink,
     Location,
@@ -30,6 +32,8 @@ CORE_MODELS = sorted(
     key=lambda model: model.__name__,
 )
 NOW = berlin(2026, 12, 7, 7, 0)  # a Monday
+# Written only by their core modules (booking, online_requests, rosters), never by an admin form.
+READ_ONLY = (Appointment, OnlineRequest, RosterBlock, Absence, Closure)
 
 
 def book(office, name="Erika Mustermann", start=None, channel=Channel.PHONE) -> Appointment:
@@ -99,7 +103,7 @@ def test_superuser_opens_list_and_add_page(admin_client, office, model):
     name = model._meta.model_name
     assert admin_client.get(reverse(f"admin:core_{name}_changelist")).status_code == 200
     add = admin_client.get(reverse(f"admin:core_{name}_add"))
-    assert add.status_code == (403 if model in (Appointment, OnlineRequest) else 200)
+    assert add.status_code == (403 if model in READ_ONLY else 200)
 
 
 @pytest.mark.parametrize("model", CORE_MODELS, ids=lambda model: model.__name__)
@@ -178,36 +182,102 @@ def test_appointment_list_costs_the_same_queries_for_one_and_three_rows(admin_cl
     assert len(three) == len(one)
 
 
-def test_roster_change_in_admin_invalidates_cached_calendars(admin_client, office):
-    block = RosterBlock.objects.filter(staff=office.clerk).first()
-    before = Location.objects.get(pk=office.location.pk).version
+def block_form(block: RosterBlock, **changes) -> dict:
+    fields = ("staff", "location", "weekday", "start_time", "end_time", "valid_from")
+    data = {name: getattr(block, name) for name in fields}
+    data.update(staff=block.staff_id, location=block.location_id, online_bookable="on")
+    return {**data, "valid_until": "", **changes}
+
+
+def test_superuser_cannot_change_a_roster_block_bypassing_the_handover(admin_client, office):
+    """An admin save would end a clerk's hours without handing over or mailing anyone
+    (core/rosters.py does both): the admin only shows rosters."""
+    erika = book(office)
+    block = RosterBlock.objects.get(staff=office.clerk, weekday=0)
     url = reverse("admin:core_rosterblock_change", args=[block.pk])
+
+    page = admin_client.get(url)
+    response = admin_client.post(url, block_form(block, start_time="10:00"))
+
+    assertNotContains(page, 'name="start_time"')
+    assertContains(page, "Hier können sie nur angesehen werden.")
+    assertContains(page, f'href="{reverse("office:rosters")}"')
+    assert response.status_code == 403
+    block.refresh_from_db()
+    assert block.start_time.hour == 8
+    erika.refresh_from_db()
+    assert (erika.staff, erika.status) == (office.clerk, "booked")
+
+
+def test_superuser_cannot_add_a_roster_block(admin_client, office):
     response = admin_client.post(
-        url,
+        reverse("admin:core_rosterblock_add"),
+        {**block_form(RosterBlock.objects.first(), weekday=5)},
+    )
+    assert response.status_code == 403
+    assert not RosterBlock.objects.filter(weekday=5).exists()
+
+
+def test_superuser_cannot_add_or_delete_an_absence(admin_client, office):
+    absence = office.clerk.absences.create(start=NOW, end=NOW + timedelta(days=1))
+    added = admin_client.post(
+        reverse("admin:core_absence_add"),
+        {"staff": office.clerk.pk, "start_0": "08.12.2026", "start_1": "08:00", "reason": "leave"},
+    )
+    deleted = admin_client.post(
+        reverse("admin:core_absence_delete", args=[absence.pk]), {"post": "yes"}
+    )
+    assert (added.status_code, deleted.status_code) == (403, 403)
+    assert list(Absence.objects.all()) == [absence]
+
+
+def test_superuser_cannot_close_a_location_in_the_admin(admin_client, office, mailoutbox):
+    book(office)
+    mailoutbox.clear()
+    response = admin_client.post(
+        reverse("admin:core_closure_add"),
         {
-            "staff": office.clerk.pk,
             "location": office.location.pk,
-            "weekday": block.weekday,
-            "start_time": "08:00",
-            "end_time": "11:00",
-            "valid_from": "2020-01-01",
-            "valid_until": "",
-            "online_bookable": "on",
+            "start_0": "07.12.2026",
+            "start_1": "08:00",
+            "end_0": "07.12.2026",
+            "end_1": "12:00",
+            "reason": "Betriebsausflug",
         },
     )
+    assert response.status_code == 403
+    assert not Closure.objects.exists()
+    assert mailoutbox == []
+
+
+def test_closure_list_points_to_the_office_roster_pages(admin_client, office):
+    response = admin_client.get(reverse("admin:core_closure_changelist"))
+    assertContains(response, "Dienstpläne, Abwesenheiten und Schließungen werden auf den")
+    assertContains(response, f'href="{reverse("office:rosters")}"')
+    assertNotContains(response, reverse("admin:core_closure_add"))
+
+
+def test_staff_member_page_shows_the_roster_without_changing_it(admin_client, office):
+    block = RosterBlock.objects.get(staff=office.clerk, weekday=0)
+    url = reverse("admin:core_staffmember_change", args=[office.clerk.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    roster = {
+        "roster-TOTAL_FORMS": 1,
+        "roster-INITIAL_FORMS": 1,
+        "roster-0-id": block.pk,
+        "roster-0-staff": office.clerk.pk,
+        **{f"roster-0-{k}": v for k, v in block_form(block, end_time="18:00").items()},
+        "roster-0-DELETE": "on",
+    }
+
+    page = admin_client.get(url)
+    response = admin_client.post(url, {**data, **roster})
+
+    assertNotContains(page, 'name="roster-0-start_time"')
     assert response.status_code == 302
     block.refresh_from_db()
-    assert block.end_time.hour == 11
-    assert Location.objects.get(pk=office.location.pk).version == before + 1
-
-
-def test_absence_deleted_in_admin_invalidates_cached_calendars(admin_client, office):
-    absence = office.clerk.absences.create(start=NOW, end=NOW + timedelta(days=1))
-    before = Location.objects.get(pk=office.location.pk).version
-    url = reverse("admin:core_absence_delete", args=[absence.pk])
-    assert admin_client.post(url, {"post": "yes"}).status_code == 302
-    assert not office.clerk.absences.exists()
-    assert Location.objects.get(pk=office.location.pk).version == before + 1
+    assert block.end_time.hour == 12
 
 
 def location_form(client, location: Location) -> tuple[str, dict]:
