@@ -20,6 +20,10 @@ from django.views.decorators.http import require_POST
 from . import second_factor
 from .forms import CodeForm, EnrolForm, PasswordForm
 
+# A staff session ends after this long without a request: counter PCs are shared and left
+# unlocked. Citizens' sessions (a booking in progress) keep Django's default age.
+STAFF_IDLE_SECONDS = 30 * 60
+
 
 def _next(request: HttpRequest) -> str:
     """Where to go after the login: a local `next` only (no open redirect), else the overview."""
@@ -42,6 +46,7 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             auth.login(request, form.get_user())
+            request.session.set_expiry(STAFF_IDLE_SECONDS)
             return _step(request, "office:verify")
         # Never send a password back to the browser, not even into its own field.
         form.data = form.data.copy()
@@ -112,6 +117,23 @@ def _wait(throttled: second_factor.Throttled) -> str:
         "A wrong code was entered just now. Wait %(seconds)d seconds, then try again.",
         throttled.seconds,
     ) % {"seconds": throttled.seconds}
+
+
+def renew_idle_expiry(get_response):
+    """Middleware: a session with an expiry of its own (staff) lasts that long from each request.
+
+    Django counts a session's age from its last save, and saves only changed sessions. Only
+    sessions the request read anyway are looked at, so no other request pays a query.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        session = request.session
+        if session.accessed and "_session_expiry" in session:
+            session.modified = True
+        return response
+
+    return middleware
 
 
 @require_POST

@@ -241,3 +241,30 @@ def test_logout_needs_a_post_and_ends_the_session(client, clerk):
 
     assertContains(response, "Sie wurden abgemeldet.")
     assert client.get(OVERVIEW).status_code == 302
+
+
+def logged_in(client, clerk) -> None:
+    password(client)
+    client.post(reverse("office:verify"), {"code": app_code(clerk.totpdevice_set.get())})
+
+
+def test_staff_session_ends_after_thirty_idle_minutes(client, clerk, clock):
+    logged_in(client, clerk)
+    for _request in range(3):  # each request starts the 30 minutes again
+        clock.now += timedelta(minutes=29)
+        assert client.get(OVERVIEW).status_code == 200
+
+    clock.now += timedelta(minutes=31)
+
+    response = client.get(OVERVIEW)
+    assertRedirects(response, f"{LOGIN}?next={OVERVIEW}")
+
+
+def test_citizens_booking_in_progress_outlives_thirty_idle_minutes(client, office, clock):
+    client.post(reverse("citizen:services"), {f"service-{office.id_card.pk}": 1})
+    clock.now += timedelta(hours=3)
+
+    calendar = client.get(reverse("citizen:day"))
+
+    assertContains(calendar, "Personalausweis")
+    assertContains(calendar, "Tag wählen")
