@@ -19,6 +19,8 @@ What a staff member may see is decided by amtstermin/core/staff_scope.py (re-exp
 an administrator sees everything; a clerk or team lead sees their department at the
 locations they work at. Load objects through the scope helpers, never by bare primary key:
 an object outside the scope is a 404, so a URL reveals nothing about whether it exists.
+A change to a whole location (a closure) asks `covers_location`: every department working
+there must be in the actor's scope.
 """
 
 from collections.abc import Callable, Collection
