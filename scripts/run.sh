@@ -20,7 +20,7 @@ export EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 manage() { .venv/bin/python manage.py "$@"; }
 
 manage migrate --noinput
-manage seed_demo # idempotent; prints the demo logins
+manage seed_demo --i-know-this-is-a-demo # idempotent; prints the demo logins
 # The worker purges personal data past its retention period every night and schedules its own
 # next run; this puts the first run in the task table, or does nothing if one is waiting.
 manage purge_personal_data --schedule

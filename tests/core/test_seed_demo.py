@@ -10,7 +10,7 @@ from itertools import pairwise
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -80,7 +80,7 @@ class Runs:
 
 def _seed() -> tuple[str, dict[str, int], int]:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--i-know-this-is-a-demo", stdout=out)
     counts = {model.__name__: model.objects.count() for model in MODELS}
     return out.getvalue(), counts, Location.objects.get(slug="buergerbuero").version
 
@@ -359,3 +359,18 @@ def test_demo_has_a_start_text_three_legal_pages_and_a_current_notice(location):
     assert pages["accessibility"].title_de == "Erklärung zur Barrierefreiheit"
     [notice] = Notice.objects.current(timezone.now())
     assert notice.title_de and notice.title_en and notice.body_de and notice.body_en
+
+
+def test_refuses_a_live_system_without_debug_or_the_demo_flag(db, settings):
+    settings.DEBUG = False
+    logins = get_user_model().objects.count()
+    with pytest.raises(CommandError, match="nur mit DEBUG=1 oder mit --i-know-this-is-a-demo"):
+        call_command("seed_demo", stdout=StringIO())
+    assert get_user_model().objects.count() == logins
+
+
+def test_runs_without_the_flag_in_debug_mode(demo, db, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo-Zugänge:" in out.getvalue()

@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: the demo town Musterstadt with staff, logins and a half-full calendar."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,23 @@ class Command(BaseCommand):
         "run changes nothing. For demos only: the logins it prints are public."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--i-know-this-is-a-demo",
+            action="store_true",
+            help="Run without DEBUG too. The logins it creates have published passwords.",
+        )
+
     def handle(self, *args, **options) -> None:
+        # It creates `admin` with a password printed in the README: on a live database that is
+        # an open door, so it runs only where DEBUG says this is no live system, or when told.
+        if not (settings.DEBUG or options["i_know_this_is_a_demo"]):
+            raise CommandError(
+                _(
+                    "seed_demo creates logins whose passwords are public. It runs only with "
+                    "DEBUG=1 or with --i-know-this-is-a-demo; never on a live system."
+                )
+            )
         seeded = seed.seed(MUSTERSTADT, now=timezone.now())
         self.stdout.write(
             _("%(location)s is ready: %(services)d services, %(staff)d staff members.")
