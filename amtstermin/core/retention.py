@@ -247,9 +247,14 @@ def schedule_daily(*, now: datetime) -> datetime | None:
 
     None when one is already waiting, or when the task backend is not the database one (the
     immediate backend of tests would purge at once; another backend cannot be asked what
-    waits; run `manage.py purge_personal_data` from cron then). Both the worker after each run
-    and `manage.py purge_personal_data --schedule` at startup call this; the lock makes two
-    callers at the same moment schedule one run, not two.
+    waits; run `manage.py purge_personal_data` from cron then). The worker after each run,
+    `manage.py purge_personal_data --schedule` at startup and `manage.py expire_holds` every
+    minute call this, so a run that failed or was killed before it scheduled the next still
+    leads to one; the lock makes two callers at the same moment schedule one run, not two.
+
+    A run still running is not waiting: the next is scheduled now, and the running one finds it
+    when it ends. A run left RUNNING by a killed worker is queued again by the two commands
+    first (core/outbox.py); it then waits, runs at once and schedules the next itself.
     """
     if not isinstance(purge_task.get_backend(), DatabaseBackend):
         return None

@@ -29,4 +29,4 @@ def test_the_command_expires_holds_older_than_their_lifetime(office):
     call_command("expire_holds", stdout=out)
     held.refresh_from_db()
     assert held.status == Status.EXPIRED
-    assert out.getvalue().strip() == "expired=1"
+    assert out.getvalue().strip() == "expired=1 requeued=0"

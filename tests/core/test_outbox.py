@@ -4,9 +4,12 @@ These tests use the database task backend and run the real worker (`db_worker --
 a real SMTP server on loopback.
 """
 
+import asyncio
 import logging
+import re
 import signal
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -15,17 +18,18 @@ from django_tasks import task_backends
 from django_tasks.signals import task_enqueued
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
+from pytest_django.asserts import assertContains
 
-from amtstermin.core import booking
+from amtstermin.core import booking, outbox
 from amtstermin.core.items import Item
-from amtstermin.core.models import AccessToken, Appointment, Channel, SentMessage
+from amtstermin.core.models import AccessToken, Appointment, Channel, SentMessage, Status
 from amtstermin.core.notifications.events import MailEvent
 from amtstermin.core.tasks import MAIL_ATTEMPTS, mail_retry_delay, send_appointment_mail
 from tests.conftest import berlin
 from tests.fixtures.smtp import free_port
 
 NOW = berlin(2026, 12, 1, 8, 0)
-READY, SUCCESSFUL, FAILED = "READY", "SUCCESSFUL", "FAILED"
+READY, RUNNING, SUCCESSFUL, FAILED = "READY", "RUNNING", "SUCCESSFUL", "FAILED"
 
 
 @pytest.fixture
@@ -133,7 +137,8 @@ def test_mail_waits_while_smtp_server_is_down_and_arrives_once_when_it_is_back(
     assert retry.run_after <= timezone.now() + timedelta(minutes=1)
     assert statuses() == [READY, SUCCESSFUL]  # the first attempt handed over to the second
     assert not SentMessage.objects.exists()
-    assert AccessToken.objects.filter(appointment=appointment).count() == 1  # booking's only
+    # The booking's key, and the mail's: kept for the retry, which must carry the same link.
+    assert AccessToken.objects.filter(appointment=appointment).count() == 2
     assert "attempt 1 of 12" in caplog.text
 
     run_worker()  # before its time: the retry waits
@@ -149,6 +154,7 @@ def test_mail_waits_while_smtp_server_is_down_and_arrives_once_when_it_is_back(
     [mail] = smtp_server.messages
     assert mail["Message-ID"] == f"<{appointment.reference}.booked.0@127.0.0.1>"
     assert statuses() == [SUCCESSFUL, SUCCESSFUL]
+    assert AccessToken.objects.filter(appointment=appointment).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -216,3 +222,111 @@ def test_booked_mail_held_up_until_after_cancellation_is_dropped(
 
     [mail] = smtp_server.messages
     assert mail["Message-ID"] == f"<{appointment.reference}.cancelled.1@127.0.0.1>"
+
+
+def stall_answer_to_data(mailbox, *, times: int, seconds: float) -> None:
+    """The server keeps each message but answers DATA only after `seconds`, the first `times`
+    times: it has the mail, while the client gives up waiting and cannot know that."""
+    keep = mailbox.handle_DATA
+    stalls = iter(range(times))
+
+    async def handle_data(server, session, envelope) -> str:
+        answer = await keep(server, session, envelope)
+        if next(stalls, None) is not None:
+            await asyncio.sleep(seconds)
+        return answer
+
+    mailbox.handle_DATA = handle_data  # aiosmtpd looks the hook up for each connection
+
+
+def confirm_path(mail) -> str:
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    [path] = re.findall(r"https?://[^/\s]+(/termin/bestaetigen/[A-Za-z0-9_-]+/)", text)
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_whose_answer_timed_out_comes_twice_with_one_working_link(
+    office, db_tasks, smtp_server, settings, client
+):
+    """After DATA the client cannot tell a slow server from a lost mail, so it sends again.
+
+    The citizen gets two copies with one Message-ID (mail clients show one) and the same link,
+    and that link works: the first copy's link was never dropped with the failed attempt.
+    """
+    settings.EMAIL_TIMEOUT = 1
+    stall_answer_to_data(smtp_server, times=1, seconds=3)
+    held = booking.book(
+        location=office.location,
+        items=[Item(office.id_card)],
+        start=berlin(2026, 12, 7, 9, 30),
+        contact=booking.Contact(name="Erika Mustermann", email="erika@example.org"),
+        channel=Channel.ONLINE,
+        now=NOW,
+        require_confirmation=True,
+    ).appointment
+
+    run_worker()  # gives up waiting after a second; the retry waits a minute
+
+    [first] = smtp_server.messages
+    assert not SentMessage.objects.exists()
+    DBTaskResult.objects.filter(status=READY).update(run_after=timezone.now())
+    run_worker()
+
+    first, second = smtp_server.messages
+    message_id = f"<{held.reference}.confirm-request.0@127.0.0.1>"
+    assert first["Message-ID"] == second["Message-ID"] == message_id
+    link = confirm_path(first)
+    assert confirm_path(second) == link
+    assertContains(client.get(link), "Termin bestätigen")
+    assert client.post(link).status_code == 302
+    held.refresh_from_db()
+    assert held.status == Status.BOOKED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_left_running_by_a_killed_worker_is_sent_after_the_timeout(
+    office, db_tasks, smtp_server, clock
+):
+    appointment = book(office).appointment
+    killed_at = clock.now
+    DBTaskResult.objects.update(status=RUNNING, started_at=killed_at, worker_ids=["killed"])
+
+    run_worker()  # a worker started next to it leaves it alone: it may still be running
+    assert outbox.requeue_stale(now=killed_at + outbox.STALE_AFTER) == 0
+
+    assert outbox.requeue_stale(now=killed_at + outbox.STALE_AFTER + timedelta(seconds=1)) == 1
+    run_worker()
+
+    [mail] = smtp_server.messages
+    assert mail["Message-ID"] == f"<{appointment.reference}.booked.0@127.0.0.1>"
+    assert statuses() == [SUCCESSFUL]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_killed_after_its_mail_was_recorded_does_not_send_it_again(
+    office, db_tasks, smtp_server, clock
+):
+    book(office)
+    run_worker()
+    # As if the worker had been killed between recording the mail and finishing the task.
+    DBTaskResult.objects.update(status=RUNNING, started_at=clock.now - timedelta(hours=1))
+
+    assert outbox.requeue_stale(now=clock.now) == 1
+    run_worker()
+
+    assert len(smtp_server.messages) == 1
+    assert statuses() == [SUCCESSFUL]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_minute_job_queues_a_killed_workers_tasks_again(office, db_tasks, smtp_server, clock):
+    book(office)
+    DBTaskResult.objects.update(status=RUNNING, started_at=clock.now - timedelta(minutes=6))
+    out = StringIO()
+
+    call_command("expire_holds", stdout=out)
+    run_worker()
+
+    assert out.getvalue().split()[1] == "requeued=1"
+    assert len(smtp_server.messages) == 1

@@ -1,6 +1,9 @@
 """Absolute links for emails, which have no request to build them from: SITE_URL plus a path."""
 
+import base64
+
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 # The citizen pages behind these paths arrive with the next issue. Until then their shapes are
 # fixed here; once the citizen face has them, these must keep producing the same paths, because
@@ -46,3 +49,15 @@ def book_url() -> str:
 def request_url(token: str) -> str:
     """The status page of an online request."""
     return settings.SITE_URL + REQUEST_PATH.format(token=token)
+
+
+def mail_key(message_id: str) -> str:
+    """The link key the mail with `message_id` carries: the same in every attempt to send it.
+
+    When the SMTP server took a message but its answer never arrived (a timeout after DATA, a
+    dropped connection, a killed worker), the retry sends a second copy; carrying the same key,
+    both copies' links work. Derived from SECRET_KEY, it is as unguessable as a random key (192
+    bits, the length numbers.new_token() gives) and, like one, stored only as its digest.
+    """
+    mac = salted_hmac("amtstermin.mail-link-key", message_id, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode()

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import booking, numbers, summary
+from .. import numbers, summary
 from ..models import AccessToken, Appointment, SentMessage, Status
 from . import ics, links, reminders
 from .events import MailEvent
@@ -54,8 +54,8 @@ def deliver(
 
     With `sequence`, it applies only while the appointment is still that version.
 
-    Raises OSError (smtplib.SMTPException is one) when the SMTP server fails; nothing is recorded
-    then, so a later attempt sends it.
+    Raises OSError (smtplib.SMTPException is one) when the SMTP server fails; the mail is not
+    recorded as sent then, so a later attempt sends it, with the same link (links.mail_key).
     """
     appointment = (
         Appointment.objects.select_related("location")
@@ -71,18 +71,16 @@ def deliver(
     message_id = message_id_for(appointment, event)
     if SentMessage.objects.filter(message_id=message_id).exists():
         return False
-    # A fresh link key per mail: only digests are stored, so an earlier key cannot be recovered.
     token = None
     if event != MailEvent.CANCELLED:
-        token = booking.issue_access_token(appointment, now=now, mailed=True)
-    message = compose(appointment, event, token=token, now=now)
-    try:
-        message.send()
-    except OSError:
-        if token:
-            # Never mailed, so nobody holds it; the next attempt mints its own.
-            AccessToken.objects.filter(digest=numbers.digest(token)).delete()
-        raise
+        # Kept when sending fails: the server may have taken the mail although its answer was
+        # lost, and the copy the retry sends must not leave the first one with a dead link.
+        token = links.mail_key(message_id)
+        key = AccessToken(
+            appointment=appointment, digest=numbers.digest(token), mailed=True, created_at=now
+        )
+        AccessToken.objects.bulk_create([key], ignore_conflicts=True)  # stored at the first try
+    compose(appointment, event, token=token, now=now).send()
     SentMessage.objects.create(message_id=message_id, appointment=appointment, sent_at=now)
     return True
 

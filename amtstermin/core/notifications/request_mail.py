@@ -47,8 +47,8 @@ STILL_APPLIES = {
 def deliver(*, request_id: int, event: str, now: datetime) -> bool:
     """Send the mail for `event` unless it was sent already or no longer applies; True if sent.
 
-    Raises OSError when the SMTP server fails; nothing is recorded then, so a later attempt
-    sends it.
+    Raises OSError when the SMTP server fails; the mail is not recorded as sent then, so a
+    later attempt sends it, with the same link (links.mail_key).
     """
     request = OnlineRequest.objects.select_related("service__department").filter(pk=request_id)
     request = request.first()
@@ -63,13 +63,13 @@ def deliver(*, request_id: int, event: str, now: datetime) -> bool:
     message_id = message_id_for(request, event)
     if SentMessage.objects.filter(message_id=message_id).exists():
         return False
-    # A fresh link per mail: only digests are stored, so an earlier link cannot be recovered.
-    token = online_requests.issue_token(request, now=now, mailed=True)
-    try:
-        compose(request, event, token=token).send()
-    except OSError:
-        OnlineRequestToken.objects.filter(digest=numbers.digest(token)).delete()
-        raise
+    # Kept when sending fails, as for appointments (mail.deliver): a lost answer is no dead link.
+    token = links.mail_key(message_id)
+    key = OnlineRequestToken(
+        request=request, digest=numbers.digest(token), mailed=True, created_at=now
+    )
+    OnlineRequestToken.objects.bulk_create([key], ignore_conflicts=True)  # stored at the first try
+    compose(request, event, token=token).send()
     SentMessage.objects.create(message_id=message_id, sent_at=now)
     return True
 

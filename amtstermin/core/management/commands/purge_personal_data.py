@@ -2,14 +2,16 @@
 
 The worker does this daily by itself (core/tasks.py) once the first run is scheduled:
 `manage.py purge_personal_data --schedule` does that, and does nothing when a run is already
-waiting, so scripts/run.sh and a deployment can call it on every start. Without the database
-task backend, run the command from cron once a day instead. What is removed: core/retention.py.
+waiting, so scripts/run.sh and a deployment can call it on every start. A run left RUNNING by a
+killed worker counts as waiting once it is queued again (core/outbox.py; `--schedule` and
+`manage.py expire_holds` do that). Without the database task backend, run the command from cron
+once a day instead. What is removed: core/retention.py.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from amtstermin.core import retention
+from amtstermin.core import outbox, retention
 
 
 class Command(BaseCommand):
@@ -25,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, schedule: bool = False, **options) -> None:
         now = timezone.now()
         if schedule:
+            outbox.requeue_stale(now=now)  # what a killed worker left RUNNING, a purge too
             run_after = retention.schedule_daily(now=now)
             if run_after is None:
                 # A run is waiting already, or the task backend is not the database (use cron).
