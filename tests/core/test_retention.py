@@ -12,6 +12,7 @@ from axes.models import AccessFailureLog, AccessLog
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -414,6 +415,58 @@ def test_the_worker_purges_and_schedules_tomorrows_run_once(monday, db_tasks, cl
         "task_results": 0,
         "login_records": 0,
     }
+    assert (waiting.status, waiting.run_after) == ("READY", berlin(2027, 1, 8, 3, 0))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_killed_mid_run_runs_again_and_one_next_run_waits(monday, db_tasks, clock):
+    retention.schedule_daily(now=BOOKED_AT)
+    clock.now = berlin(2027, 1, 7, 3, 0)
+    # The worker took the run at 03:00 and was killed (SIGKILL): it stays RUNNING.
+    DBTaskResult.objects.update(status="RUNNING", started_at=clock.now, worker_ids=["killed"])
+    out = StringIO()
+
+    call_command("purge_personal_data", "--schedule", stdout=out)  # restarted at once: may run
+    clock.now = berlin(2027, 1, 7, 3, 10)
+    call_command("purge_personal_data", "--schedule", stdout=out)  # now it is known dead
+    run_worker()
+
+    assert out.getvalue().splitlines() == [
+        f"scheduled={berlin(2027, 1, 8, 3, 0).isoformat()}",
+        "scheduled=unchanged",
+    ]
+    assert purged(monday.served.appointment)
+    done, waiting = DBTaskResult.objects.filter(task_path=purge_personal_data.module_path).order_by(
+        "run_after"
+    )
+    assert done.status == "SUCCESSFUL"
+    assert (waiting.status, waiting.run_after) == ("READY", berlin(2027, 1, 8, 3, 0))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_that_fails_still_schedules_the_next(db_tasks, clock, monkeypatch):
+    def full_disk(*, now):
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(retention, "purge", full_disk)
+    clock.now = berlin(2027, 1, 7, 3, 0)
+    purge_personal_data.enqueue()
+
+    run_worker()
+
+    failed, waiting = DBTaskResult.objects.order_by("status")
+    assert failed.status == "FAILED"
+    assert (waiting.status, waiting.run_after) == ("READY", berlin(2027, 1, 8, 3, 0))
+
+
+def test_the_minute_job_schedules_the_purge_when_no_run_waits(db_tasks, clock):
+    """Whatever ended the daily runs (a run that failed to schedule, a lost table row)."""
+    clock.now = berlin(2027, 1, 7, 3, 5)
+
+    call_command("expire_holds", stdout=StringIO())
+    call_command("expire_holds", stdout=StringIO())
+
+    [waiting] = DBTaskResult.objects.filter(task_path=purge_personal_data.module_path)
     assert (waiting.status, waiting.run_after) == ("READY", berlin(2027, 1, 8, 3, 0))
 
 
