@@ -42,6 +42,9 @@ _mail_off: ContextVar[bool] = ContextVar("mail_off", default=False)
 # A lost race is retried with the winner's row visible; more than this many losses in a row
 # means the time really is gone.
 ATTEMPTS = 3
+# A hold without the proof of work lives at most this long: enough for a mail to arrive and its
+# link to be followed, short enough that a script's holds give the time back soon.
+UNPROVEN_HOLD_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,17 @@ def book(
     now: datetime,
     idempotency_key: str | None = None,
     require_confirmation: bool = False,
+    unproven_network: str | None = None,
 ) -> Booked:
     """Book `items` at `start`. Raises a BookingError (SlotTaken with alternatives if taken).
 
-    Online bookings at a location that asks for it, or with `require_confirmation` (no proof of
-    work), are held as reserved until the emailed link is followed. An online booking for an
-    address that already holds the location's limit raises TooManyActive (core/limits.py).
+    Online bookings at a location that asks for it, or with `require_confirmation`, are held as
+    reserved until the emailed link is followed. An online booking for an address that already
+    holds the location's limit raises TooManyActive (core/limits.py).
+
+    `unproven_network` (limits.client_network) marks an online booking sent without the proof
+    of work: it is held for UNPROVEN_HOLD_MINUTES at most, and refused with TooManyUnproven
+    once such holds have taken their share of the day (limits.check_unproven_hold).
     """
     items = list(items)
     start, now = _utc(start), _utc(now)
@@ -86,13 +94,22 @@ def book(
     _check_start(location, start, channel=channel, now=now)
     if repeated := _repeated(idempotency_key, now=now):
         return repeated
-    reserve = channel == Channel.ONLINE and (
-        require_confirmation or location.requires_email_confirmation
+    unproven_network = unproven_network if channel == Channel.ONLINE else None
+    reserve = channel == Channel.ONLINE and bool(
+        require_confirmation or unproven_network or location.requires_email_confirmation
     )
     for _attempt in range(ATTEMPTS):
         try:
             return _book_once(
-                location, items, start, contact, channel, now, idempotency_key, reserve
+                location,
+                items,
+                start,
+                contact,
+                channel,
+                now,
+                idempotency_key,
+                reserve,
+                unproven_network,
             )
         except _Taken:
             # Both clicks of a double click arrive together: the time is taken by our own first.
@@ -120,8 +137,15 @@ def _repeated(idempotency_key: str | None, *, now: datetime) -> Booked | None:
     return Booked(earlier, issue_access_token(earlier, now=now)) if earlier else None
 
 
+def hold_minutes(location: Location, *, proven: bool) -> int:
+    """How long an online booking waits for its emailed confirmation before the time is free."""
+    return location.hold_minutes if proven else min(location.hold_minutes, UNPROVEN_HOLD_MINUTES)
+
+
 @transaction.atomic(durable=True)
-def _book_once(location, items, start, contact, channel, now, idempotency_key, reserve) -> Booked:
+def _book_once(
+    location, items, start, contact, channel, now, idempotency_key, reserve, unproven_network
+) -> Booked:
     email_key = limits.normalise_email(contact.email)
     if channel == Channel.ONLINE:
         # First, before any row lock: it may wait for another booking of the same mailbox.
@@ -130,10 +154,21 @@ def _book_once(location, items, start, contact, channel, now, idempotency_key, r
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
     _expire(Appointment.objects.filter(start__lt=end, end__gt=start), now=now)
-    staff_id = _free_staff(location, items, start, length, channel=channel, now=now)
+    staff_days = _staff_days(location, items, start, channel=channel, now=now)
+    staff_id = _pick(location, staff_days, items, start, length)
     if staff_id is None:
         raise _Taken()
     day = location.local_date(start)
+    if unproven_network:
+        limits.check_unproven_hold(
+            location,
+            day=day,
+            network=unproven_network,
+            units=length,
+            staff_free=_free_units(staff_days),
+            now=now,
+        )
+    lifetime = hold_minutes(location, proven=not unproven_network)
     appointment = Appointment.objects.create(
         # 40 random bits: a collision is so rare that the unique constraint and the retry of
         # the whole booking (IntegrityError) handle it without a query per booking.
@@ -151,7 +186,8 @@ def _book_once(location, items, start, contact, channel, now, idempotency_key, r
         email_key=email_key,
         phone=contact.phone,
         language=contact.language,
-        hold_expires_at=now + timedelta(minutes=location.hold_minutes) if reserve else None,
+        hold_expires_at=now + timedelta(minutes=lifetime) if reserve else None,
+        unproven_network=unproven_network or "",
         idempotency_key=idempotency_key or None,
         created_at=now,
     )
@@ -186,7 +222,8 @@ def confirm(*, appointment: Appointment, now: datetime) -> Appointment:
             raise NotChangeable()
         appointment.status = Status.BOOKED
         appointment.hold_expires_at = None
-        appointment.save(update_fields=["status", "hold_expires_at"])
+        appointment.unproven_network = ""  # the network was kept only for the hold's caps
+        appointment.save(update_fields=["status", "hold_expires_at", "unproven_network"])
         _record(appointment, AppointmentEvent.Kind.CONFIRMED, now)
         _mail(appointment, MailEvent.BOOKED, now=now)
     return appointment
@@ -210,6 +247,7 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
         appointment.cancelled_at = now
         appointment.online_release_at = now + timedelta(minutes=location.rerelease_minutes)
         appointment.hold_expires_at = None
+        appointment.unproven_network = ""
         appointment.sequence += 1  # RFC 5546: a CANCEL must outrank the entry it removes
         appointment.save(
             update_fields=[
@@ -217,6 +255,7 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
                 "cancelled_at",
                 "online_release_at",
                 "hold_expires_at",
+                "unproven_network",
                 "sequence",
             ]
         )
@@ -259,13 +298,25 @@ def _reschedule_once(appointment, items, start, now, channel) -> Appointment:
     _expire(
         Appointment.objects.filter(start__lt=end, end__gt=start).exclude(pk=appointment.pk), now=now
     )
-    staff_id = _free_staff(
-        location, items, start, length, channel=channel, now=now, exclude=appointment.pk
+    staff_days = _staff_days(
+        location, items, start, channel=channel, now=now, exclude=appointment.pk
     )
+    staff_id = _pick(location, staff_days, items, start, length)
     if staff_id is None:
         raise _Taken()
     old_start = appointment.start
     day = location.local_date(start)
+    if appointment.status == Status.RESERVED and appointment.unproven_network:
+        # Else a script would hold one time on each of many days, then move them all to one.
+        limits.check_unproven_hold(
+            location,
+            day=day,
+            network=appointment.unproven_network,
+            units=length,
+            staff_free=_free_units(staff_days),
+            now=now,
+            exclude=appointment.pk,
+        )
     if day != appointment.waiting_day:
         appointment.waiting_day = day
         appointment.waiting_number = numbers.next_waiting_number(location, day)
@@ -367,19 +418,28 @@ def _expire(candidates, *, now: datetime) -> int:
     )
     for appointment in stale:
         appointment.status = Status.EXPIRED
-        appointment.save(update_fields=["status"])
+        appointment.unproven_network = ""
+        appointment.save(update_fields=["status", "unproven_network"])
         _record(appointment, AppointmentEvent.Kind.EXPIRED, now, channel=appointment.channel)
     for location_id in {appointment.location_id for appointment in stale}:
         Location(pk=location_id).bump_version()
     return len(stale)
 
 
-def _free_staff(location, items, start, length, *, channel, now, exclude=None) -> int | None:
+def _staff_days(location, items, start, *, channel, now, exclude=None) -> list[engine.StaffDay]:
+    """Free time on the day of `start` of each clerk skilled for every item."""
     day = location.local_date(start)
     loaded = capacity.load(location, day, day, channel=channel, now=now, exclude=exclude)
-    grid = loaded.grids[0]
-    unit = int((start - grid.start).total_seconds()) // (location.slot_minutes * 60)
-    return engine.pick(loaded.staff_days[day], service_ids(items), unit, length)
+    return engine.qualified(loaded.staff_days[day], service_ids(items))
+
+
+def _pick(location, staff_days, items, start, length) -> int | None:
+    unit = int((start - location.local_day_start(location.local_date(start))).total_seconds())
+    return engine.pick(staff_days, service_ids(items), unit // (location.slot_minutes * 60), length)
+
+
+def _free_units(staff_days: list[engine.StaffDay]) -> dict[int, int]:
+    return {staff_day.staff_id: staff_day.free.bit_count() for staff_day in staff_days}
 
 
 def _lock(location: Location) -> None:

@@ -78,6 +78,15 @@ def verify(payload: str, now: datetime) -> bool:
     return cache.add(f"altcha:used:{parsed.challenge.signature}", True, timeout=remaining + 1)
 
 
+def still_counts(verified_at: datetime | None, now: datetime) -> bool:
+    """Whether a solution verified at `verified_at` still vouches for a booking at `now`.
+
+    As long as a challenge lives: a proof solved once must not serve a script for the rest of
+    the session (another time, many attempts) nor be solved ahead and spent much later.
+    """
+    return verified_at is not None and verified_at <= now < verified_at + LIFETIME
+
+
 def _keys() -> tuple[str, str]:
     """Two keys from ALTCHA_HMAC_KEY: one signs challenges, one the expected derived keys."""
     secret = settings.ALTCHA_HMAC_KEY.encode()

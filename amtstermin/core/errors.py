@@ -62,6 +62,28 @@ class TooManyActive(BookingError):
     )
 
 
+class TooManyUnproven(BookingError):
+    """Holds without the proof of work have taken their share of this day (core/limits.py).
+
+    Nothing is held: the time stays free for everyone else.
+    """
+
+    def __init__(self, *, phone: str = ""):
+        if phone:
+            message = _(
+                "At the moment we cannot hold any more times for bookings without the automatic "
+                "check against bots. Please try again later, switch on JavaScript to book at "
+                "once, or call us at %(phone)s."
+            ) % {"phone": phone}
+        else:
+            message = _(
+                "At the moment we cannot hold any more times for bookings without the automatic "
+                "check against bots. Please try again later, switch on JavaScript to book at "
+                "once, or call us."
+            )
+        super().__init__(message)
+
+
 class HoldExpired(BookingError):
     message = _("The confirmation period has passed; please book again.")
 
@@ -132,6 +154,16 @@ class OnlineRequestError(Exception):
 
 class NotRequestable(OnlineRequestError):
     message = _("This service cannot be requested online.")
+
+
+class TooManyUnconfirmedRequests(OnlineRequestError):
+    """The mailbox got its daily number of "please confirm" mails (core/limits.py)."""
+
+    field = "email"
+    message = _(
+        "We cannot send another confirmation email to this address today. Please confirm "
+        "through the link in the email we already sent, or try again tomorrow."
+    )
 
 
 class InvalidRequester(OnlineRequestError):

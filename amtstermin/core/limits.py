@@ -1,15 +1,22 @@
-"""Anti-scalping limits: active online appointments per mailbox, and request rates per client.
+"""Anti-scalping limits: active online appointments per mailbox, request rates per client, and
+the share of a day that holds without the proof of work may take.
 
-Resellers book free times with scripts and sell them on. Three brakes work together: the
-ALTCHA proof of work (core/captcha.py) makes each booking cost about a second of computing, the
-rate limit here caps the bookings one network can attempt, and the per-mailbox limit caps what
-one email address can hold at a location. None stops a determined reseller alone; together they
-make hoarding slow and expensive while a citizen notices none of them.
+Resellers book free times with scripts and sell them on. The brakes work together: the ALTCHA
+proof of work (core/captcha.py) makes each booking cost about a second of computing, the rate
+limit here caps the bookings one network can attempt, and the per-mailbox limit caps what one
+email address can hold at a location. A booking sent without the proof (JavaScript off, or a
+script that skips it) is only held until the emailed link is followed; such holds may take only
+a small share of a day, and one client network only a part of that share. None stops a
+determined reseller alone; together they make hoarding slow and expensive while a citizen
+notices none of them.
 """
 
+import contextlib
 import ipaddress
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,13 +25,13 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from .errors import TooManyActive
-from .models import Appointment, Channel, Location, Status
+from .errors import TooManyActive, TooManyUnconfirmedRequests, TooManyUnproven
+from .models import Appointment, Channel, Location, OnlineRequest, Status
 
 
 @dataclass(frozen=True)
 class Rate:
-    """A limit on form POSTs: at most `posts` per client in a fixed window of `window_seconds`.
+    """A limit on form POSTs: at most `posts` per client in any `window_seconds` (see hit()).
 
     Booking and online requests count in scopes of their own, so a household that books and
     applies online in the same ten minutes is not refused for the sum of both.
@@ -45,6 +52,21 @@ BOOKING = Rate("booking", posts=10, window_seconds=10 * 60)
 # office's queue or use the receipt mail to flood someone else's mailbox.
 ONLINE_REQUEST = Rate("online_request", posts=10, window_seconds=10 * 60)
 
+# Holds without the proof of work may together take at most this share of a location-day: of
+# the time still free for online booking there plus what such holds already hold. Each hold
+# counts twice its length, since it also blocks the starts just before it (a 15-minute hold at
+# 9:00 blocks the 15-minute starts 8:50 to 9:10): so they cannot remove more than this share of
+# the day's free starts for a service as long as the hold. The first such hold of a day always
+# passes: a citizen without JavaScript can book even where the share is smaller than one hold.
+UNPROVEN_SHARE = Fraction(1, 10)
+# One client network (IPv4 /24, IPv6 /64) may take at most this part of that share, beyond its
+# first hold of the day: a script behind one network leaves room for citizens behind others.
+UNPROVEN_NETWORK_SHARE = Fraction(1, 3)
+# "Please confirm" mails of online requests sent without the proof of work: at most this many
+# per mailbox and day, so a script cannot use the form to flood someone else's inbox.
+UNCONFIRMED_REQUESTS_PER_MAILBOX = 3
+UNCONFIRMED_REQUEST_WINDOW = timedelta(days=1)
+
 # Providers whose mailboxes ignore dots in the local part; googlemail.com is the same mailbox
 # as gmail.com (Germany used googlemail.com for years).
 _DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
@@ -62,12 +84,20 @@ def normalise_email(address: str) -> str:
     local, at, domain = address.rpartition("@")
     if not at or not local:
         return address
+    local = _unquoted(local)
     # Plus addressing ("sub-addressing", RFC 5233) is offered by nearly every large provider.
     local = local.split("+", 1)[0] or local
     if domain in _DOTLESS_DOMAINS:
         domain = _DOTLESS_DOMAINS[domain]
         local = local.replace(".", "") or local
     return f"{local}@{domain}"
+
+
+def _unquoted(local: str) -> str:
+    """A quoted local part is the same mailbox unquoted (RFC 5321 4.1.2): "erika"@… is erika@…"""
+    if len(local) > 2 and local.startswith('"') and local.endswith('"'):
+        return re.sub(r"\\(.)", r"\1", local[1:-1])
+    return local
 
 
 def check_active_limit(location: Location, email_key: str, *, now: datetime) -> None:
@@ -108,37 +138,63 @@ def _lock_mailbox(location: Location, email_key: str) -> None:
     unrelated mailboxes wait, never lets one through). SQLite needs nothing: BEGIN IMMEDIATE
     already runs one writer at a time (settings.py).
     """
+    _advisory_lock(f"{location.pk}:{email_key}")
+
+
+def _advisory_lock(name: str) -> None:
+    """A PostgreSQL transaction-level lock on `name` (see _lock_mailbox); nothing on SQLite."""
     if connection.vendor != "postgresql":
         return
-    digest = salted_hmac(
-        "amtstermin.core.limits.mailbox", f"{location.pk}:{email_key}", algorithm="sha256"
-    )
+    digest = salted_hmac("amtstermin.core.limits.mailbox", name, algorithm="sha256")
     lock_id = int.from_bytes(digest.digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 def hit(scope: str, client: str, *, limit: int, window_seconds: int, now: datetime) -> bool:
-    """Count one request of `client` in `scope`; False once it exceeds `limit` in this window.
+    """Count one request of `client` in `scope`; False (and not counted) past `limit`.
 
-    A fixed window: the counter is keyed by the window's number and expires with the window.
-    The client appears in the cache only as an HMAC under SECRET_KEY: an IP address is
-    personal data, and the cache is no place to keep it in clear. The cache is Redis when
-    REDIS_URL is set (settings.py), so every app server counts together; without it each
-    process counts alone, which is right for the one-server installation that needs no Redis.
+    A sliding window, estimated from two fixed ones: this window's count plus the previous
+    window's, weighted by how much of it still lies within the last `window_seconds`. A plain
+    fixed window let twice the limit through around its boundary. A refused request does not
+    count, so whoever waits as the 429 page asks gets through again.
     """
-    timestamp = int(now.timestamp())
-    window = timestamp // window_seconds
-    key = f"rate:{scope}:{window}:{_pseudonym(client)}"
-    # Seconds left in the window, plus one so a counter never expires before its window ends.
-    timeout = (window + 1) * window_seconds - timestamp + 1
+    estimate, key = _count(scope, client, window_seconds=window_seconds, now=now)
+    if estimate <= limit:
+        return True
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to take back
+        cache.decr(key)
+    return False
+
+
+def recent(scope: str, client: str, *, window_seconds: int, now: datetime) -> float:
+    """Count one request of `client` in `scope`; how many it made in the last `window_seconds`."""
+    return _count(scope, client, window_seconds=window_seconds, now=now)[0]
+
+
+def _count(scope: str, client: str, *, window_seconds: int, now: datetime) -> tuple[float, str]:
+    """The two-window estimate after counting this request, and the key it was counted under.
+
+    The client appears in the cache only as an HMAC under SECRET_KEY: an IP address is
+    personal data, and the cache is no place to keep it in clear. The cache is shared by every
+    app server (Redis, or the database without it: settings.py); its increments may race
+    without Redis, which lets a request or two more through: harmless for a brake.
+    """
+    timestamp = now.timestamp()
+    window = int(timestamp // window_seconds)
+    who = _pseudonym(client)
+    key = f"rate:{scope}:{window}:{who}"
+    # Kept through the next window too, which weighs it in; one second of margin.
+    timeout = int((window + 2) * window_seconds - timestamp) + 1
     cache.add(key, 0, timeout=timeout)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr: this request opens a new count
         cache.add(key, 1, timeout=timeout)
         count = 1
-    return count <= limit
+    previous = cache.get(f"rate:{scope}:{window - 1}:{who}", 0)
+    unseen = 1 - (timestamp - window * window_seconds) / window_seconds
+    return previous * unseen + count, key
 
 
 def allow_post(rate: Rate, client: str, *, now: datetime) -> bool:
@@ -178,3 +234,79 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's network as the caps on unproven holds count it: IPv4 /24, IPv6 /64.
+
+    Only an HMAC of it is returned (and stored with a hold): never the address. A /24 because
+    one machine easily gets many addresses of its provider's or host's network.
+    """
+    address = client_address(request)
+    if (ip := _ip(address)) and ip.version == 4:
+        address = str(ipaddress.IPv4Network(f"{ip}/24", strict=False))
+    return salted_hmac("amtstermin.core.limits.network", address, algorithm="sha256").hexdigest()
+
+
+def check_unproven_hold(
+    location: Location,
+    *,
+    day: date,
+    network: str,
+    units: int,
+    staff_free: dict[int, int],
+    now: datetime,
+    exclude: int | None = None,
+) -> None:
+    """Refuse a hold without the proof of work past the caps (UNPROVEN_SHARE). Raises
+    TooManyUnproven.
+
+    `units` is the new hold's length, `staff_free` the free units on `day` of each clerk who
+    could serve it (before it is written); `exclude` a hold being moved. Runs inside the
+    booking transaction after the location's row lock (core/booking.py), so two holds racing
+    for the last of the share cannot both miss each other.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "check_unproven_hold() runs inside the booking transaction."
+        )
+    holds = Appointment.objects.filter(
+        location=location, waiting_day=day, status=Status.RESERVED, hold_expires_at__gt=now
+    ).exclude(unproven_network="")
+    if exclude is not None:
+        holds = holds.exclude(pk=exclude)
+    unit = timedelta(minutes=location.slot_minutes)
+    held = [
+        (staff_id, holder, (end - start) // unit)
+        for staff_id, holder, start, end in holds.values_list(
+            "staff_id", "unproven_network", "start", "end"
+        )
+    ]
+    # The time online citizens could book at all for this service, had no such hold been made.
+    bookable = sum(staff_free.values()) + sum(n for staff, _, n in held if staff in staff_free)
+    allowance = UNPROVEN_SHARE * bookable
+    taken = sum(2 * n for _, _, n in held)
+    if held and taken + 2 * units > allowance:
+        raise TooManyUnproven(phone=location.phone)
+    by_network = sum(2 * n for _, holder, n in held if holder == network)
+    if by_network and by_network + 2 * units > allowance * UNPROVEN_NETWORK_SHARE:
+        raise TooManyUnproven(phone=location.phone)
+
+
+def check_unconfirmed_requests(email_key: str, *, now: datetime) -> None:
+    """Refuse one more "please confirm" mail to a mailbox at its daily limit. Raises
+    TooManyUnconfirmedRequests.
+
+    Runs inside the transaction that stores the request, which it first locks against others
+    for the same mailbox (as check_active_limit does).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError(
+            "check_unconfirmed_requests() runs inside the request's transaction."
+        )
+    _advisory_lock(f"request:{email_key}")
+    waiting = OnlineRequest.objects.unconfirmed().filter(
+        email_key=email_key, created_at__gt=now - UNCONFIRMED_REQUEST_WINDOW
+    )
+    if waiting.count() >= UNCONFIRMED_REQUESTS_PER_MAILBOX:
+        raise TooManyUnconfirmedRequests()

@@ -6,7 +6,7 @@ on Friday 4 December 2026, 15:00 (tests/citizen/conftest.py).
 """
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -877,12 +877,16 @@ def test_without_the_bot_check_the_time_is_only_held_until_confirmed_by_mail(
 
     review = client.get(REVIEW)
     assertContains(review, "Bitte per E-Mail bestätigen")
-    assertContains(review, "Wir halten die Zeit 30 Minuten für Sie frei.")
+    # Shorter than the location's 30 minutes: a script's holds give the time back soon.
+    assertContains(review, "Wir halten die Zeit 15 Minuten für Sie frei.")
     client.post(REVIEW, {"key": review_key(client)})
 
     [appointment] = Appointment.objects.all()
     assert appointment.status == Status.RESERVED
-    assert appointment.hold_expires_at is not None
+    assert appointment.hold_expires_at == appointment.created_at + timedelta(minutes=15)
+    # The caps count by the client's network, kept only as an HMAC.
+    assert len(appointment.unproven_network) == 64
+    assert "127.0.0" not in appointment.unproven_network
     [mail] = mailoutbox
     assert mail.subject.startswith("Bitte bestätigen Sie Ihren Termin: ")
 
@@ -906,7 +910,7 @@ def test_a_failed_bot_check_is_refused_and_nothing_saved(client, office, easy_ca
     message = "Die Sicherheitsprüfung ist fehlgeschlagen. Bitte versuchen Sie es noch einmal."
     error_summary(response, message, "id_altcha")
     draft = draft_of(client)
-    assert draft["proven"] is False
+    assert draft["proven_at"] is None
     assert draft["email"] == ""
 
 
@@ -922,7 +926,7 @@ def test_a_solved_check_counts_for_one_booking_only(client, office, easy_captcha
     replayed = client.post(CONTACT_STEP, {**CONTACT, "altcha": payload})
 
     assert replayed.status_code == 422
-    assert draft_of(client)["proven"] is False
+    assert draft_of(client)["proven_at"] is None
 
 
 # Step 6: review and book

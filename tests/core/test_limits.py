@@ -265,7 +265,7 @@ def test_without_the_guard_the_mailbox_race_is_real(office, monkeypatch):
 # Rate limits ------------------------------------------------------------------------------------
 
 
-def test_rate_limit_allows_the_limit_then_refuses_until_the_next_window():
+def test_rate_limit_allows_the_limit_then_refuses_until_older_posts_slide_out():
     window_start = berlin(2026, 12, 7, 9, 0)  # a whole multiple of ten minutes since 1970
     allowed = [
         limits.hit("booking", "203.0.113.7", limit=3, window_seconds=600, now=window_start)
@@ -274,8 +274,23 @@ def test_rate_limit_allows_the_limit_then_refuses_until_the_next_window():
     assert allowed == [True, True, True, False]
     late = window_start + timedelta(seconds=599)
     assert not limits.hit("booking", "203.0.113.7", limit=3, window_seconds=600, now=late)
+    # Right after the window the three posts still lie within the last ten minutes ...
     next_window = window_start + timedelta(seconds=600)
-    assert limits.hit("booking", "203.0.113.7", limit=3, window_seconds=600, now=next_window)
+    assert not limits.hit("booking", "203.0.113.7", limit=3, window_seconds=600, now=next_window)
+    # ... a third of the way on, one of them has slid out (the refused ones never counted).
+    later = window_start + timedelta(seconds=800)
+    assert limits.hit("booking", "203.0.113.7", limit=3, window_seconds=600, now=later)
+    assert not limits.hit("booking", "203.0.113.7", limit=3, window_seconds=600, now=later)
+
+
+def test_rate_limit_lets_no_burst_through_at_a_window_boundary():
+    """A fixed window let the limit through at its end and again at the next one's start."""
+    end = berlin(2026, 12, 7, 9, 9, 59)
+    start = berlin(2026, 12, 7, 9, 10, 0)
+    at_end = [limits.allow_post(limits.BOOKING, "198.51.100.4", now=end) for _ in range(10)]
+    at_start = [limits.allow_post(limits.BOOKING, "198.51.100.4", now=start) for _ in range(10)]
+    assert at_end == [True] * 10
+    assert at_start == [False] * 10
 
 
 def test_rate_limit_counts_each_client_and_scope_apart():
@@ -292,7 +307,7 @@ def test_booking_posts_are_limited_to_ten_in_ten_minutes():
     assert results == [True] * 10 + [False]
 
 
-def test_the_cache_holds_no_address_and_forgets_with_the_window():
+def test_the_cache_holds_no_address_and_forgets_after_the_next_window():
     now = berlin(2026, 12, 7, 9, 0, 30)  # 30 s into a one-minute window
     stored_at = time.time()  # the cache's own clock, whatever `now` says
     limits.hit("booking", "203.0.113.7", limit=5, window_seconds=60, now=now)
@@ -300,8 +315,8 @@ def test_the_cache_holds_no_address_and_forgets_with_the_window():
     assert len(stored) == 1
     for key, value in stored.items():
         assert "203.0.113.7" not in key and b"203.0.113.7" not in value
-        # The 30 s left of the window, plus the one second of margin.
-        assert 30 <= cache._expire_info[key] - stored_at <= 31.5
+        # The 30 s left of the window, the next window that weighs it in, one second of margin.
+        assert 90 <= cache._expire_info[key] - stored_at <= 91.5
 
 
 # Who the client is ------------------------------------------------------------------------------

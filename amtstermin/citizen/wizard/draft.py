@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 
+from amtstermin.core import captcha
 from amtstermin.core.items import Item
 from amtstermin.core.models import Location, Service
 
@@ -39,8 +40,9 @@ class Draft:
     email: str = ""
     phone: str = ""
     language: str = ""
-    # The ALTCHA proof of work was solved and verified; without it the booking is only held.
-    proven: bool = False
+    # When the ALTCHA proof of work was verified (ISO instant). It vouches for one chosen time
+    # while a challenge lives (captcha.still_counts); without it the booking is only held.
+    proven_at: str | None = None
     # Makes "Verbindlich buchen" idempotent: a double click books once.
     key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
@@ -50,6 +52,16 @@ class Draft:
 
     def start_at(self) -> datetime | None:
         return datetime.fromisoformat(self.start) if self.start else None
+
+    def proven(self, *, now: datetime) -> bool:
+        verified = datetime.fromisoformat(self.proven_at) if self.proven_at else None
+        return captcha.still_counts(verified, now)
+
+    def choose(self, start: datetime | None) -> None:
+        """Another time (or none): a proof given for the time before counts no more."""
+        new = start.isoformat() if start else None
+        if new != self.start:
+            self.start, self.proven_at = new, None
 
     def items(self, *, at: Location | None = None) -> list[Item]:
         """The chosen services that are still bookable (at `at`, if given), in catalogue order."""

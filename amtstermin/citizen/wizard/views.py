@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amtstermin.core import booking, captcha
+from amtstermin.core import booking, captcha, limits
 from amtstermin.core.errors import BookingError, SlotTaken
 from amtstermin.core.items import documents_to_bring, locations_for
 from amtstermin.core.models import Channel, Location, Service
@@ -64,7 +64,7 @@ def services(request: HttpRequest) -> HttpResponse:
             ),
         )
         return unprocessable(request, "citizen/wizard/services.html", context)
-    draft.start = None  # another duration: the chosen time may no longer fit
+    draft.choose(None)  # another duration: the chosen time may no longer fit
     draft.several_locations = len(locations) > 1
     if draft.location not in {location.pk for location in locations}:
         draft.location = locations[0].pk if len(locations) == 1 else None
@@ -103,7 +103,8 @@ def location(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return unprocessable(request, "citizen/wizard/location.html", context)
     if draft.location != form.cleaned_data["location"].pk:
-        draft.location, draft.start = form.cleaned_data["location"].pk, None
+        draft.location = form.cleaned_data["location"].pk
+        draft.choose(None)
     drafts.save(request, draft)
     return redirect("citizen:day")
 
@@ -155,9 +156,12 @@ def _time_page(request: HttpRequest, draft: drafts.Draft, place, extra: dict) ->
     start = parse_start(request.POST.get("start"))
     if start is None or not is_free(journey, start):
         return taken(request, "citizen/wizard/time.html", context)
-    draft.start = start.isoformat()
+    had_proof = draft.proven_at is not None
+    draft.choose(start)
     drafts.save(request, draft)
-    return redirect("citizen:review" if draft.has_contact else "citizen:contact")
+    # A proof counts for one time: whoever solved it (JavaScript runs) solves it again.
+    ask_proof = had_proof and draft.proven_at is None
+    return redirect("citizen:review" if draft.has_contact and not ask_proof else "citizen:contact")
 
 
 @GET_POST
@@ -175,8 +179,15 @@ def contact(request: HttpRequest) -> HttpResponse:
         "language": draft.language or get_language(),
     }
     form = ContactForm(request.POST or None, initial=initial)
+    now = timezone.now()
     # Solved once per booking: the email hint's second round does not ask again.
-    context = {"form": form, "journey": journey, "proven": draft.proven, **_steps(draft)}
+    context = {
+        "form": form,
+        "journey": journey,
+        "proven": draft.proven(now=now),
+        "proof_expired": request.GET.get("erneut") == "1",
+        **_steps(draft),
+    }
     if request.method != "POST":
         return render(request, "citizen/wizard/contact.html", context)
     if not form.is_valid():
@@ -185,10 +196,10 @@ def contact(request: HttpRequest) -> HttpResponse:
     # Without JavaScript the widget cannot run; the booking is then only held until the emailed
     # link is followed (the mailbox is the human check). A payload that fails is an error.
     if data["altcha"]:
-        if not captcha.verify(data["altcha"], now=timezone.now()):
+        if not captcha.verify(data["altcha"], now=now):
             form.add_error("altcha", _("The security check failed. Please try again."))
             return unprocessable(request, "citizen/wizard/contact.html", context)
-        draft.proven = True  # once per booking: the hint below must not ask for it again
+        draft.proven_at = now.isoformat()  # the hint below must not ask for it again
         drafts.save(request, draft)
     hint = email_hint.suggestion(data["email"])
     if hint and request.session.get("email_hint") != data["email"]:
@@ -223,18 +234,25 @@ def review(request: HttpRequest) -> HttpResponse:
         return redirect("citizen:day")
     if not draft.has_contact:
         return redirect("citizen:contact")
+    now = timezone.now()
+    proven = draft.proven(now=now)
+    if draft.proven_at and not proven:
+        # Solved too long ago: asked again, rather than booked on it or silently only held.
+        draft.proven_at = None
+        drafts.save(request, draft)
+        return redirect(reverse("citizen:contact") + "?erneut=1")
     context = {
         "draft": draft,
         "journey": journey,
         "start": start.astimezone(journey.location.zone),
         "documents": documents_to_bring(journey.items),
-        "held": not draft.proven or journey.location.requires_email_confirmation,
+        "held": not proven or journey.location.requires_email_confirmation,
+        "hold_minutes": booking.hold_minutes(journey.location, proven=proven),
         **_steps(draft),
     }
     if request.method != "POST":
         drafts.save(request, draft)  # keeps the key the form carries
         return render(request, "citizen/wizard/review.html", context)
-    now = timezone.now()
     if refusal := throttled(request, now=now):
         return refusal
     try:
@@ -246,10 +264,10 @@ def review(request: HttpRequest) -> HttpResponse:
             channel=Channel.ONLINE,
             now=now,
             idempotency_key=draft.key,
-            require_confirmation=not draft.proven,
+            unproven_network=None if proven else limits.client_network(request),
         )
     except SlotTaken as error:
-        draft.start = None
+        draft.choose(None)
         drafts.save(request, draft)
         return taken(request, "citizen/wizard/taken.html", context, alternatives=error.alternatives)
     except BookingError as error:
