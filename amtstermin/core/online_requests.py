@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import numbers, staff_scope
+from . import limits, numbers, staff_scope
 from .errors import (
     AlreadyClaimed,
     InvalidBirthDate,
@@ -75,7 +75,8 @@ def submit(
 ) -> Submitted:
     """Store a request after checking the requester and the form data for its kind.
 
-    `confirmed=False` (no proof of work) holds it until the emailed link is followed (confirm).
+    `confirmed=False` (no proof of work) holds it until the emailed link is followed (confirm);
+    a mailbox gets only a few such "please confirm" mails a day (TooManyUnconfirmedRequests).
     Raises an OnlineRequestError (nothing stored) on the first problem found.
     """
     if not service.active or service.mode != Service.Mode.ONLINE_REQUEST or kind not in Kind:
@@ -83,7 +84,10 @@ def submit(
     requester = _clean_requester(requester)
     clean = _clean_melderegister if kind == Kind.MELDEREGISTERAUSKUNFT else _clean_tax
     cleaned = clean(data, today=now.date())
+    email_key = "" if confirmed else limits.normalise_email(requester.email)
     with transaction.atomic(durable=True):
+        if not confirmed:
+            limits.check_unconfirmed_requests(email_key, now=now)
         request = OnlineRequest.objects.create(
             reference=numbers.new_reference(),
             service=service,
@@ -97,6 +101,7 @@ def submit(
             created_at=now,
             updated_at=now,
             confirmed_at=now if confirmed else None,
+            email_key=email_key,
         )
         if confirmed:
             _record(request, staff=None, now=now)
@@ -118,7 +123,8 @@ def confirm(*, request: OnlineRequest, now: datetime) -> OnlineRequest:
             return request
         request.confirmed_at = now
         request.updated_at = now
-        request.save(update_fields=["confirmed_at", "updated_at"])
+        request.email_key = ""  # kept only to count the mails asking to confirm
+        request.save(update_fields=["confirmed_at", "updated_at", "email_key"])
         _record(request, staff=None, now=now)
     return request
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from amtstermin.core import limits
+from amtstermin.core import limits, online_requests
 from amtstermin.core.models import OnlineRequest, Service
 from tests import factories
 from tests.citizen.conftest import NOW, forged_key, longer_life, solved_captcha, tampered
@@ -181,3 +181,42 @@ def test_showing_the_form_does_not_count(client):
         assert client.get(form_of("steuer-id")).status_code == 200
 
     assert client.post(form_of("steuer-id"), OWN_INCOMPLETE).status_code == 422
+
+
+def test_one_mailbox_gets_three_mails_to_confirm_a_day_whatever_its_spelling(
+    client, clock, mailoutbox
+):
+    """Without the proof of work, a script could use the form to flood someone's inbox."""
+    spellings = ["erika@example.org", "Erika+1@example.org", '"erika"@example.org']
+    for email in spellings:
+        assert client.post(form_of("steuer-id"), {**OWN, "email": email}).status_code == 302
+
+    refused = client.post(form_of("steuer-id"), {**OWN, "email": '"Erika+2"@Example.org'})
+
+    message = (
+        "An diese Adresse können wir heute keine weitere E-Mail zur Bestätigung schicken. Bitte "
+        "bestätigen Sie über den Link in der E-Mail, die wir schon geschickt haben, oder "
+        "versuchen Sie es morgen noch einmal."
+    )
+    assertContains(refused, f'<a class="kern-link" href="#id_email">{message}', status_code=422)
+    assert OnlineRequest.objects.count() == 3 and len(mailoutbox) == 3
+    # With the proof, another mailbox, or a day later: the mail goes out.
+    proven = {**OWN, "email": "erika@example.org", "altcha": solved_captcha()}
+    assert client.post(form_of("steuer-id"), proven).status_code == 302
+    assert client.post(form_of("steuer-id"), {**OWN, "email": "max@example.org"}).status_code == 302
+    clock.now = NOW + limits.UNCONFIRMED_REQUEST_WINDOW
+    assert (
+        client.post(form_of("steuer-id"), {**OWN, "email": "erika@example.org"}).status_code == 302
+    )
+    assert len(mailoutbox) == 6
+
+
+def test_confirming_a_request_forgets_its_mailbox_key(client):
+    client.post(form_of("steuer-id"), OWN)
+    [request] = OnlineRequest.objects.all()
+    assert request.email_key == "erika@example.org"
+
+    online_requests.confirm(request=request, now=NOW)
+
+    request.refresh_from_db()
+    assert request.email_key == ""

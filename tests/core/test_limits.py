@@ -67,6 +67,11 @@ def at(hour, minute=0, day=0):
         ("e.rika@googlemail.com", "erika@gmail.com"),
         ("erika@mail.gmail.com", "erika@mail.gmail.com"),  # only the domain itself
         ("+erika@example.org", "+erika@example.org"),  # nothing before the plus: keep it
+        ('"erika"@gmail.com', "erika@gmail.com"),  # quoted, it is the same mailbox
+        ('"E.Rika+x"@Example.org', "e.rika@example.org"),
+        ('"er\\"ika"@example.org', 'er"ika@example.org'),  # an escaped quote
+        ('"a@b"@example.org', "a@b@example.org"),
+        ('""@example.org', '""@example.org'),
         ("", ""),
         ("no-at-sign", "no-at-sign"),
     ],
@@ -356,3 +361,14 @@ def test_an_ipv6_client_counts_as_its_whole_network(settings):
     other = limits.client_address(request("2001:db8:1:2:bbbb::9"))
     assert one == other == "2001:db8:1:2::/64"
     assert limits.client_address(request("::ffff:192.0.2.10")) == "192.0.2.10"
+
+
+def test_the_caps_count_an_ipv4_client_by_its_24_network_and_only_as_an_hmac(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    one = limits.client_network(request("203.0.113.7"))
+    assert one == limits.client_network(request("203.0.113.250"))
+    assert one != limits.client_network(request("203.0.114.7"))
+    assert len(one) == 64 and "203.0.113" not in one
+    v6 = limits.client_network(request("2001:db8:1:2:aaaa::1"))
+    assert v6 == limits.client_network(request("2001:db8:1:2:bbbb::9"))
+    assert v6 != limits.client_network(request("2001:db8:1:3::1"))
