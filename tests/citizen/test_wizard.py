@@ -13,12 +13,14 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from amtstermin.core import captcha
 from amtstermin.core.models import Appointment, Channel, Service, Status
 from tests import factories
 from tests.citizen.conftest import (
     CONTACT,
     MONDAY,
     MONDAY_9,
+    NOW,
     TUESDAY,
     book_directly,
     choose_services,
@@ -927,6 +929,46 @@ def test_a_solved_check_counts_for_one_booking_only(client, office, easy_captcha
 
     assert replayed.status_code == 422
     assert draft_of(client)["proven_at"] is None
+
+
+def test_a_proof_older_than_a_challenge_lives_is_asked_for_again(
+    client, office, easy_captcha, clock, mailoutbox
+):
+    choose_services(client, office)
+    choose_time(client, MONDAY_9)
+    client.post(CONTACT_STEP, {**CONTACT, "altcha": solved_captcha()})
+    key = review_key(client)
+    clock.now = NOW + captcha.LIFETIME  # the findings: solved 16:49, booked firmly 16:56
+
+    response = client.post(REVIEW, {"key": key})
+
+    assertRedirects(response, f"{CONTACT_STEP}?erneut=1", fetch_redirect_response=False)
+    assert not Appointment.objects.exists()
+    page = client.get(response.url)
+    assertContains(page, "Die Prüfung gegen Bots liegt zu lange zurück.")
+    assertContains(page, "<altcha-widget")
+    assertContains(page, 'value="erika@example.org"')  # what was entered is kept
+    client.post(CONTACT_STEP, {**CONTACT, "altcha": solved_captcha()})
+    client.post(REVIEW, {"key": key})
+    [appointment] = Appointment.objects.all()
+    assert appointment.status == Status.BOOKED and appointment.unproven_network == ""
+
+
+def test_a_proof_counts_for_the_time_it_was_given_for(client, office, easy_captcha):
+    choose_services(client, office)
+    choose_time(client, MONDAY_9)
+    client.post(CONTACT_STEP, {**CONTACT, "altcha": solved_captcha()})
+
+    same = client.post(time_step(MONDAY), {"start": MONDAY_9.isoformat()})
+    assertRedirects(same, REVIEW, fetch_redirect_response=False)
+    assert draft_of(client)["proven_at"] is not None
+
+    other = client.post(time_step(MONDAY), {"start": berlin(2026, 12, 7, 10, 0).isoformat()})
+
+    assertRedirects(other, CONTACT_STEP, fetch_redirect_response=False)
+    assert draft_of(client)["proven_at"] is None
+    assertContains(client.get(CONTACT_STEP), "<altcha-widget")
+    assertContains(client.get(REVIEW), "Bitte per E-Mail bestätigen")  # else only held
 
 
 # Step 6: review and book
