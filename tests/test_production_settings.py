@@ -185,3 +185,26 @@ def test_https_settings_come_from_the_environment(monkeypatch):
     assert plain["SECURE_PROXY_SSL_HEADER"] is None
     assert plain["SECURE_SSL_REDIRECT"] is False
     assert plain["SECURE_HSTS_SECONDS"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",  # start page
+        "/termin/",  # booking wizard
+        "/verwaltung/anmelden/",  # staff login
+        "/admin/login/",
+        "/gibt-es-nicht/",  # 404 page
+    ],
+)
+def test_pages_forbid_inline_script_and_style_and_foreign_sources(client, db, path):
+    response = client.get(path)
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["default-src"] == "'self'"
+    assert policy["script-src"] == "'self'"  # no 'unsafe-inline', no 'unsafe-eval'
+    assert policy["style-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"

@@ -55,7 +55,7 @@ def test_both_forms_carry_the_widget_and_tell_who_has_no_javascript(client, slug
     assertContains(response, f'<altcha-widget challenge="{reverse("citizen:challenge")}"')
     assertContains(response, 'name="altcha"')
     assertContains(response, 'id="id_altcha"')
-    assertContains(response, "vendor/altcha/altcha.min.js")
+    assertContains(response, "vendor/altcha/external/altcha.min.js")
     assertContains(response, "<noscript>")
     assertContains(response, "Sie erhalten eine E-Mail zur Bestätigung")
     assertNotContains(response, "Dieses Formular braucht JavaScript")
