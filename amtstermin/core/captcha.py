@@ -10,12 +10,15 @@ many times longer), and checking a solution costs one HMAC instead of a key deri
 """
 
 import hmac
+import math
 import secrets
 from datetime import datetime, timedelta
 
 import altcha
 from django.conf import settings
 from django.core.cache import cache
+
+from . import limits
 
 # PBKDF2 is native WebCrypto in every browser the widget supports (no WebAssembly, no large
 # memory on old phones). The browser tries counters from 0 upwards, one PBKDF2 of COST
@@ -35,15 +38,33 @@ COUNTER_MAX = 3_000
 LIFETIME = timedelta(minutes=5)
 # A genuine payload is under 1,000 characters; anything far longer is refused unread.
 MAX_PAYLOAD_LENGTH = 4_000
+# Repeat visitors pay more, so the public counter range above is only the first price: every
+# FREE_CHALLENGES challenges one client network fetched in the last REPEAT_WINDOW_SECONDS
+# double the work of its next ones, up to 2 ** MAX_DOUBLINGS times. A household that mistypes,
+# or whose proof expired, stays within the first five; a script solving hundreds pays 16 times
+# as much for each (about 6 s of CPU). An old phone then needs about 16 s, within the widget's
+# 90 s timeout. Counted by network (IPv4 /24), since a machine easily gets many addresses.
+REPEAT_SCOPE = "altcha"
+REPEAT_WINDOW_SECONDS = 10 * 60
+FREE_CHALLENGES = 5
+MAX_DOUBLINGS = 4
 
 
-def challenge(now: datetime) -> dict:
-    """A new signed challenge for the widget, as JSON-ready data; it expires after LIFETIME."""
+def challenge(now: datetime, *, client: str | None = None) -> dict:
+    """A new signed challenge for the widget, as JSON-ready data; it expires after LIFETIME.
+
+    `client` (limits.client_network) is counted: the more challenges it fetched lately, the
+    more work its next one takes (FREE_CHALLENGES).
+    """
     challenge_key, derived_key_key = _keys()
+    factor = 1
+    if client is not None:
+        fetched = limits.recent(REPEAT_SCOPE, client, window_seconds=REPEAT_WINDOW_SECONDS, now=now)
+        factor = 2 ** min(MAX_DOUBLINGS, (math.ceil(fetched) - 1) // FREE_CHALLENGES)
     made = altcha.create_challenge(
         ALGORITHM,
         COST,
-        counter=COUNTER_MIN + secrets.randbelow(COUNTER_MAX - COUNTER_MIN),
+        counter=factor * (COUNTER_MIN + secrets.randbelow(COUNTER_MAX - COUNTER_MIN)),
         expires_at=now + LIFETIME,
         hmac_secret=challenge_key,
         hmac_key_secret=derived_key_key,

@@ -9,6 +9,7 @@ import re
 from datetime import datetime, time, timedelta
 from html.parser import HTMLParser
 
+import altcha
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -839,6 +840,21 @@ def test_the_challenge_for_the_widget_is_fresh_json_never_cached(client, easy_ca
     assert made["parameters"]["algorithm"] == "PBKDF2/SHA-256"
     assert made["signature"]
     assert client.get(reverse("citizen:challenge")).json() != made
+
+
+def test_the_widget_gets_harder_challenges_once_its_network_fetched_many(client, easy_captcha):
+    def counter(address):
+        made = client.get(reverse("citizen:challenge"), REMOTE_ADDR=address).json()
+        return altcha.solve_challenge(altcha.Challenge.from_dict(made), timeout=10).counter
+
+    first = [counter(f"203.0.113.{n}") for n in range(1, captcha.FREE_CHALLENGES + 1)]
+    assert max(first) < captcha.COUNTER_MAX
+    for n in range(15):
+        counter(f"203.0.113.{10 + n}")
+    # The 21st from this /24, whatever its address, costs more than any first-price challenge
+    # (16 times: 80 to 800 against 5 to 50); another network pays the first price.
+    assert counter("203.0.113.200") >= captcha.COUNTER_MAX
+    assert counter("198.51.100.7") < captcha.COUNTER_MAX
 
 
 @pytest.mark.parametrize(

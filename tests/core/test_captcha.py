@@ -176,3 +176,24 @@ def test_the_widgets_own_solver_passes(tmp_path):
         check=True,
     )
     assert captcha.verify(solved.stdout, now)
+
+
+def counter_of(challenge: dict) -> int:
+    """The counter the server chose: what a solver has to reach."""
+    solved = altcha.solve_challenge(altcha.Challenge.from_dict(as_sent(challenge)), timeout=10)
+    return solved.counter
+
+
+def test_a_network_fetching_many_challenges_gets_ever_harder_ones():
+    now = timezone.now()
+    low, high = captcha.COUNTER_MIN, captcha.COUNTER_MAX
+    counters = [counter_of(captcha.challenge(now, client="network-a")) for _ in range(25)]
+    for number, counter in enumerate(counters):
+        factor = 2 ** min(captcha.MAX_DOUBLINGS, number // captcha.FREE_CHALLENGES)
+        assert factor * low <= counter < factor * high, (number, counter)
+    # Another network starts at the first price; so does this one once the window has passed.
+    assert counter_of(captcha.challenge(now, client="network-b")) < high
+    later = now + timedelta(seconds=2 * captcha.REPEAT_WINDOW_SECONDS)
+    assert counter_of(captcha.challenge(later, client="network-a")) < high
+    # The harder challenges are still ordinary ones: solved, they pass.
+    assert captcha.verify(solve(captcha.challenge(now, client="network-a")), now)

@@ -214,7 +214,8 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 def challenge(request: HttpRequest) -> HttpResponse:
     """A fresh ALTCHA challenge for the widget on the contact step."""
-    response = JsonResponse(captcha.challenge(now=timezone.now()))
+    client = limits.client_network(request)
+    response = JsonResponse(captcha.challenge(now=timezone.now(), client=client))
     response["Cache-Control"] = "no-store"
     return response
 
