@@ -16,10 +16,12 @@ whole once UNCONFIRMED_LIFETIME has passed: nobody in the office ever saw them, 
 figure depends on them.
 
 Fields and records, model by model (core/models/):
-- Appointment: name, email, email_key (the mailbox as the per-address limit counts it) and
-  phone are blanked; the wizard's idempotency key is cleared (it ties the row to a browser
-  session). Kept: reference, location, staff, times, channel, status, waiting number, language,
-  the hold and cancel times, items. AccessToken rows are deleted.
+- Appointment: name, email, email_key (the mailbox as the per-address limit counts it),
+  phone and unproven_network (an HMAC of the network a hold without the proof of work came
+  from; blanked already when the hold ends, unless it lapsed unnoticed) are blanked; the
+  wizard's idempotency key is cleared (it ties the row to a browser session). Kept:
+  reference, location, staff, times, channel, status, waiting number, language, the hold and
+  cancel times, items. AccessToken rows are deleted.
 - AppointmentEvent: kind, time, channel and `detail` (old and new start, old and new clerk's
   id): nothing about the citizen, kept as the history behind the figures.
 - Visit, VisitItem, VisitEvent: waiting number, times, counter, clerk, services: no citizen
@@ -137,6 +139,7 @@ def due_appointments(before: datetime) -> QuerySet[Appointment]:
         | ~Q(email="")
         | ~Q(email_key="")
         | ~Q(phone="")
+        | ~Q(unproven_network="")
         | Q(idempotency_key__isnull=False)
         | Exists(AccessToken.objects.filter(appointment=OuterRef("pk")))
     )
@@ -169,7 +172,7 @@ def unconfirmed_requests(*, now: datetime) -> QuerySet[OnlineRequest]:
 
 def _purge_appointments(pks: list) -> None:
     Appointment.objects.filter(pk__in=pks).update(
-        name="", email="", email_key="", phone="", idempotency_key=None
+        name="", email="", email_key="", phone="", unproven_network="", idempotency_key=None
     )
     AccessToken.objects.filter(appointment_id__in=pks).delete()
 

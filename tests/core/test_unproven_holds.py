@@ -14,7 +14,7 @@ import pytest
 from django.db import connections, transaction
 from django.utils import translation
 
-from amtstermin.core import booking, limits
+from amtstermin.core import booking, limits, retention
 from amtstermin.core.errors import TooManyUnproven
 from amtstermin.core.items import Item
 from amtstermin.core.models import Appointment, AppointmentEvent, Channel, Location, Status
@@ -206,3 +206,9 @@ def test_without_the_guard_the_share_is_overrun(long_day):
                 break
             Appointment.objects.all().delete()
     assert over or errors, outcomes
+
+
+def test_the_purge_forgets_the_network_of_a_hold_that_lapsed_unnoticed(long_day):
+    lapsed(long_day)  # never marked expired: no booking touched its time, no task ran
+    retention.purge(now=MONDAY + timedelta(days=60))
+    assert list(Appointment.objects.values_list("unproven_network", flat=True)) == [""]
