@@ -69,19 +69,23 @@ class TooManyUnproven(BookingError):
     """
 
     def __init__(self, *, phone: str = ""):
-        if phone:
-            message = _(
+        if not phone:
+            super().__init__(
+                _(
+                    "At the moment we cannot hold any more times for bookings without the "
+                    "automatic check against bots. Please try again later, switch on JavaScript "
+                    "to book at once, or call us."
+                )
+            )
+            return
+        super().__init__(
+            _(
                 "At the moment we cannot hold any more times for bookings without the automatic "
                 "check against bots. Please try again later, switch on JavaScript to book at "
                 "once, or call us at %(phone)s."
-            ) % {"phone": phone}
-        else:
-            message = _(
-                "At the moment we cannot hold any more times for bookings without the automatic "
-                "check against bots. Please try again later, switch on JavaScript to book at "
-                "once, or call us."
             )
-        super().__init__(message)
+            % {"phone": phone}
+        )
 
 
 class HoldExpired(BookingError):
