@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from .. import numbers, online_requests
 from ..models import OnlineRequest, OnlineRequestToken, SentMessage
 from . import ics, links
-from .mail import tidy
+from .mail import send_and_record, tidy
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,9 @@ def deliver(*, request_id: int, event: str, now: datetime) -> bool:
         request=request, digest=numbers.digest(token), mailed=True, created_at=now
     )
     OnlineRequestToken.objects.bulk_create([key], ignore_conflicts=True)  # stored at the first try
-    compose(request, event, token=token).send()
-    SentMessage.objects.create(message_id=message_id, sent_at=now)
+    send_and_record(
+        compose(request, event, token=token), SentMessage(message_id=message_id, sent_at=now)
+    )
     return True
 
 
