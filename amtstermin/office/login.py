@@ -23,6 +23,7 @@ from .forms import CodeForm, EnrolForm, PasswordForm
 # A staff session ends after this long without a request: counter PCs are shared and left
 # unlocked. Citizens' sessions (a booking in progress) keep Django's default age.
 STAFF_IDLE_SECONDS = 30 * 60
+ENROLMENT = "office_enrolment_device"  # session key: the authenticator this session enrols
 
 
 def _next(request: HttpRequest) -> str:
@@ -88,7 +89,12 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return _step(request, "office:login")
     if second_factor.authenticator(request.user) is not None:
         return _step(request, "office:verify")  # enrolled already: no second device by password
-    device = second_factor.pending_authenticator(request.user)
+    # The secret belongs to this session (the same on every reload), never to the user: two
+    # sessions that know the password are each shown their own.
+    device = second_factor.pending_authenticator(request.user, request.session.get(ENROLMENT))
+    if device is None:
+        device = second_factor.start_enrolment(request.user)
+        request.session[ENROLMENT] = device.pk
     form = EnrolForm(request.POST or None)
     if form.is_valid():
         try:

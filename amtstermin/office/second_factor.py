@@ -15,7 +15,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -39,10 +38,20 @@ def authenticator(user: AbstractBaseUser) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
-def pending_authenticator(user: AbstractBaseUser) -> TOTPDevice:
-    """The unconfirmed authenticator shown during enrolment; the same one on every reload."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+def start_enrolment(user: AbstractBaseUser) -> TOTPDevice:
+    """A new unconfirmed authenticator with a fresh secret, for one login session.
+
+    Any other unconfirmed one goes: a secret shown in one session (perhaps to someone who knows
+    only the password) must never be the one another session confirms."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+
+
+def pending_authenticator(user: AbstractBaseUser, device_id: int | None) -> TOTPDevice | None:
+    """The unconfirmed authenticator this session was shown, while it is still pending."""
+    if device_id is None:
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
 
 
 def secret(device: TOTPDevice) -> str:
@@ -68,11 +77,21 @@ def verify(user: AbstractBaseUser, code: str) -> Device | None:
     else:
         devices = StaticDevice.objects.devices_for_user(user, confirmed=True)
     for device in devices:
-        _check_throttle(device)
-        verified = verify_token(user, device.persistent_id, code)
-        if verified is not None:
-            return verified
+        with transaction.atomic():
+            device = _locked(device)
+            _check_throttle(device)
+            if device.verify_token(code):
+                return device
     return None
+
+
+def _locked(device: Device) -> Device:
+    """`device` read again and locked until the transaction ends.
+
+    django-otp reads the throttle, checks the code, then writes the new failure count: 25 wrong
+    codes sent at once would all read "no failure yet" and all be checked. Locked, each waits
+    for the one before and finds its throttle."""
+    return type(device).objects.select_for_update().get(pk=device.pk)
 
 
 @transaction.atomic
@@ -80,6 +99,7 @@ def confirm_enrolment(device: TOTPDevice, code: str) -> list[str] | None:
     """Confirm `device` if `code` is right; return the new recovery codes (None: wrong code).
 
     Raises Throttled while the device waits after a wrong code."""
+    device = _locked(device)
     _check_throttle(device)
     if not device.verify_token("".join(code.split())):
         return None

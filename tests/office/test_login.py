@@ -1,10 +1,15 @@
 """Staff log in with password and authenticator app, enrol at their first login, keep recovery
 codes for a lost phone, and are locked out after five wrong passwords."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -12,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from amtstermin.office import second_factor
+from tests.fixtures.transactions import deferred_sqlite_transactions
 from tests.office.logins import PASSWORD, app_code, authenticator, user_for
 
 LOGIN = "/verwaltung/anmelden/"
@@ -268,3 +274,77 @@ def test_citizens_booking_in_progress_outlives_thirty_idle_minutes(client, offic
 
     assertContains(calendar, "Personalausweis")
     assertContains(calendar, "Tag wählen")
+
+
+def test_each_enrolling_session_gets_its_own_secret(client, colleague):
+    """Someone else with the password never learns the secret the clerk's app confirms."""
+    user_for(colleague, username="skowalski")
+    intruder = client.__class__()
+    password(intruder)
+    theirs = intruder.get(reverse("office:enrol")).context["secret"]
+    password(client)
+    ours = client.get(reverse("office:enrol")).context["secret"]
+    assert client.get(reverse("office:enrol")).context["secret"] == ours  # same on reload
+    assert ours != theirs
+
+    device = TOTPDevice.objects.get(user__username="skowalski", confirmed=False)
+    assert second_factor.secret(device) == ours
+    client.post(reverse("office:enrol"), {"code": app_code(device)})
+
+    assert second_factor.secret(second_factor.authenticator(device.user)) == ours
+    assert intruder.get(OVERVIEW).status_code == 302
+
+
+GUESSES = 25
+
+
+def guess_at_once(user, code: str) -> tuple[int, list[str]]:
+    """GUESSES threads send `code` together; returns how many were checked, and the outcomes."""
+    barrier = threading.Barrier(GUESSES)
+    real_check = TOTPDevice.verify_token
+    checked = []
+
+    def counting_check(device, token):
+        checked.append(token)
+        return real_check(device, token)
+
+    def guess(_number):
+        try:
+            barrier.wait()
+            return "accepted" if second_factor.verify(user, code) else "refused"
+        except second_factor.Throttled:
+            return "throttled"
+        except Exception as error:  # SQLite without its guard: "database is locked"
+            return f"error: {type(error).__name__}"
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(TOTPDevice, "verify_token", counting_check):
+        with ThreadPoolExecutor(GUESSES) as pool:
+            outcomes = list(pool.map(guess, range(GUESSES)))
+    return len(checked), outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("threads")
+def test_parallel_wrong_codes_are_checked_one_at_a_time(clerk):
+    checked, outcomes = guess_at_once(clerk, wrong_code(clerk.totpdevice_set.get()))
+
+    assert checked == 1
+    assert sorted(set(outcomes)) == ["refused", "throttled"]
+    assert clerk.totpdevice_set.get().throttling_failure_count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.xdist_group("threads")
+def test_without_the_lock_parallel_wrong_codes_are_all_checked(clerk):
+    """Proves the test above can fail: django-otp's own throttle lets parallel guesses through."""
+    # SQLite's BEGIN IMMEDIATE would serialise the guesses too; PostgreSQL has nothing else.
+    sqlite = connection.vendor == "sqlite"
+    with (
+        mock.patch.object(second_factor, "_locked", lambda device: device),
+        deferred_sqlite_transactions() if sqlite else nullcontext(),
+    ):
+        checked, outcomes = guess_at_once(clerk, wrong_code(clerk.totpdevice_set.get()))
+
+    assert checked > 1, outcomes
