@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOKINGS = 200
 KILLS = 6
 # Spread the kills over a worker's life: before its first task, inside a mail, between two.
-KILL_AFTER_SECONDS = (0.0, 0.4)
+KILL_AFTER_SECONDS = (0.0, 0.15)
 DEADLINE_SECONDS = 120
 
 

@@ -50,14 +50,14 @@ def deliver(*, request_id: int, event: str, now: datetime) -> bool:
     Raises OSError when the SMTP server fails; the mail is not recorded as sent then, so a
     later attempt sends it, with the same link (links.mail_key).
     """
-    request = OnlineRequest.objects.select_related("service__department").filter(pk=request_id)
-    request = request.first()
+    found = OnlineRequest.objects.select_related("service__department").filter(pk=request_id)
+    request = found.first()
     if request is None or not request.email:
         return False  # deleted, or its personal data purged since (core/retention.py)
     if event == CONFIRM_REQUEST and request.confirmed_at is not None:
         logger.info("Mail %s for %s dropped: it is confirmed already", event, request)
         return False
-    if event != CONFIRM_REQUEST and request.status not in STILL_APPLIES[event]:
+    if event != CONFIRM_REQUEST and request.status not in STILL_APPLIES[Status(event)]:
         logger.info("Mail %s for %s dropped: it is %s now", event, request, request.status)
         return False
     message_id = message_id_for(request, event)
