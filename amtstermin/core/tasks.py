@@ -69,7 +69,9 @@ def purge_personal_data() -> dict[str, int]:
     next run for tomorrow at 03:00: the task keeps itself going once
     `manage.py purge_personal_data --schedule` has started it.
 
-    Scheduled even when the purge fails, or one database error would end the daily runs.
+    Scheduled even when the purge fails, or one database error would end the daily runs; a run
+    killed with its worker is queued again by `manage.py expire_holds` (core/outbox.py), which
+    also schedules a run whenever none waits.
     """
     from . import retention
 
