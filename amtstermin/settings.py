@@ -97,6 +97,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "office:login"
+# A staff session ends after this many minutes without a request (office/login.py): counter PCs
+# are shared and left unlocked. Citizens' sessions keep Django's default age.
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+if STAFF_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("STAFF_IDLE_MINUTES counts minutes: 1 or more.")
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

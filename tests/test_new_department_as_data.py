@@ -67,11 +67,14 @@ class MondayClock:
 
 
 @pytest.fixture(name="monday")
-def monday_clock(clock, monkeypatch) -> MondayClock:
+def monday_clock(clock, monkeypatch, settings) -> MondayClock:
     # The citizen's browser solves the bot check in microseconds instead of half a second.
     monkeypatch.setattr(captcha, "COST", 2)
     monkeypatch.setattr(captcha, "COUNTER_MIN", 5)
     monkeypatch.setattr(captcha, "COUNTER_MAX", 50)
+    # The story's staff stay logged in all morning between their steps; the end of a staff
+    # session after idle minutes is tested in tests/office/test_login.py.
+    settings.STAFF_IDLE_MINUTES = 8 * 60
     return MondayClock(clock)
 
 
@@ -149,7 +152,10 @@ def log_in(username: str, *, next_page: str = "/verwaltung/") -> Client:
     assertContains(response, "Authenticator-App einrichten")
     key = re.search(r'class="amt-office-secret">([A-Z2-7 ]+)<', response.content.decode())[1]
     code = f"{totp(b32decode(key.replace(' ', ''))):06d}"  # what the app shows now
-    response = browser.post(step, {"code": code})
+    response = browser.post(step, {"code": code}, follow=True)
+    assertContains(response, "Eigenes Passwort festlegen")  # the given one is replaced at once
+    own = {"new_password1": PASSWORD[::-1], "new_password2": PASSWORD[::-1]}
+    response = browser.post(step, own)
     assertContains(response, "Wiederherstellungscodes")
     return browser
 

@@ -2,7 +2,7 @@
 counts failures per username and address and locks after AXES_FAILURE_LIMIT (settings.py)."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +39,23 @@ class EnrolForm(forms.Form):
         help_text=_("Enter the 6-digit code the app now shows for this login."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The first login's own password, checked by AUTH_PASSWORD_VALIDATORS."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters, not like your name or username, not a common password."
+        )
+        self.fields["new_password2"].label = _("New password again")
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data["new_password1"]
+        if self.user.check_password(password):
+            raise forms.ValidationError(
+                _("Choose a password other than the one you were given."), code="unchanged"
+            )
+        return password

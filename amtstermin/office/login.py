@@ -5,6 +5,7 @@ further than the code step until a device has verified them (django_otp.login).
 """
 
 import django_otp
+from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -18,12 +19,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import second_factor
-from .forms import CodeForm, EnrolForm, PasswordForm
+from .forms import CodeForm, EnrolForm, NewPasswordForm, PasswordForm
 
-# A staff session ends after this long without a request: counter PCs are shared and left
-# unlocked. Citizens' sessions (a booking in progress) keep Django's default age.
-STAFF_IDLE_SECONDS = 30 * 60
 ENROLMENT = "office_enrolment_device"  # session key: the authenticator this session enrols
+CODE_PROVEN = "office_enrolment_proven"  # session key: that authenticator's code was right
 
 
 def _next(request: HttpRequest) -> str:
@@ -47,7 +46,7 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             auth.login(request, form.get_user())
-            request.session.set_expiry(STAFF_IDLE_SECONDS)
+            request.session.set_expiry(settings.STAFF_IDLE_MINUTES * 60)
             return _step(request, "office:verify")
         # Never send a password back to the browser, not even into its own field.
         form.data = form.data.copy()
@@ -82,9 +81,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "new_password1", "new_password2")
 @never_cache
 def enrol(request: HttpRequest) -> HttpResponse:
+    """The first login: set up the authenticator app, then replace the given password."""
     if not request.user.is_authenticated:
         return _step(request, "office:login")
     if second_factor.authenticator(request.user) is not None:
@@ -95,18 +95,18 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = second_factor.start_enrolment(request.user)
         request.session[ENROLMENT] = device.pk
+    if request.session.get(CODE_PROVEN) == device.pk:
+        return _own_password(request, device)
     form = EnrolForm(request.POST or None)
     if form.is_valid():
         try:
-            codes = second_factor.confirm_enrolment(device, form.cleaned_data["code"])
+            proven = second_factor.check_enrolment_code(device, form.cleaned_data["code"])
         except second_factor.Throttled as throttled:
             form.add_error("code", _wait(throttled))
         else:
-            if codes is not None:
-                django_otp.login(request, device)
-                # Shown in this response only, never stored for a second look.
-                context = {"codes": codes, "next": _next(request)}
-                return render(request, "office/recovery_codes.html", context)
+            if proven:
+                request.session[CODE_PROVEN] = device.pk
+                return _step(request, "office:enrol")
             form.add_error("code", _("This code is not valid. Check the time on the app's device."))
     context = {
         "form": form,
@@ -115,6 +115,26 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "secret": second_factor.secret(device),
     }
     return render(request, "office/login_enrol.html", context, status=422 if form.errors else 200)
+
+
+def _own_password(request: HttpRequest, device) -> HttpResponse:
+    """The first login's last step: a password only the staff member knows, before any page."""
+    form = NewPasswordForm(request.user, request.POST or None)
+    if form.is_valid():
+        codes = second_factor.complete_enrolment(
+            device, request.user, form.cleaned_data["new_password1"]
+        )
+        auth.update_session_auth_hash(request, request.user)  # this session stays logged in
+        django_otp.login(request, device)
+        # Shown in this response only, never stored for a second look.
+        context = {"codes": codes, "next": _next(request)}
+        return render(request, "office/recovery_codes.html", context)
+    if form.errors:  # never send a password back to the browser
+        form.data = form.data.copy()
+        form.data["new_password1"] = form.data["new_password2"] = ""
+    context = {"form": form, "next": _next(request)}
+    status = 422 if form.errors else 200
+    return render(request, "office/login_password.html", context, status=status)
 
 
 def _wait(throttled: second_factor.Throttled) -> str:

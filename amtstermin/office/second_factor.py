@@ -95,17 +95,26 @@ def _locked(device: Device) -> Device:
 
 
 @transaction.atomic
-def confirm_enrolment(device: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm `device` if `code` is right; return the new recovery codes (None: wrong code).
+def check_enrolment_code(device: TOTPDevice, code: str) -> bool:
+    """True if `code` is what the app set up with `device` shows now.
 
     Raises Throttled while the device waits after a wrong code."""
     device = _locked(device)
     _check_throttle(device)
-    if not device.verify_token("".join(code.split())):
-        return None
+    return device.verify_token("".join(code.split()))
+
+
+@transaction.atomic
+def complete_enrolment(device: TOTPDevice, user: AbstractBaseUser, password: str) -> list[str]:
+    """The first login's end: `user`'s own password, `device` confirmed, new recovery codes.
+
+    The password someone else set (IT, the admin) stops working before any office page opens;
+    left half-way, nothing is confirmed and the next login starts the enrolment again."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return replace_recovery_codes(device.user)
+    return replace_recovery_codes(user)
 
 
 def _check_throttle(device: Device) -> None:

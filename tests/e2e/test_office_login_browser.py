@@ -49,6 +49,17 @@ def test_clerk_enrols_the_app_at_the_first_login_and_logs_out(live_server, clerk
     page.get_by_label("Code aus der App").fill(f"{totp(b32decode(secret)):06d}")
     page.get_by_role("button", name="Bestätigen").click()
 
+    # The password IT gave her is replaced before any office page opens.
+    expect(page.locator("h1")).to_have_text("Eigenes Passwort festlegen")
+    page.get_by_label("Neues Passwort", exact=True).fill("Eigenes-Passwort-77")
+    page.get_by_label("Neues Passwort wiederholen").fill("Eigenes-Passwort-78")
+    page.get_by_role("button", name="Passwort speichern").click()
+    expect(page).to_have_title(re.compile("^Fehler:"))
+    look(page, axe, "office-own-password-error")
+    page.get_by_label("Neues Passwort", exact=True).fill("Eigenes-Passwort-77")
+    page.get_by_label("Neues Passwort wiederholen").fill("Eigenes-Passwort-77")
+    page.get_by_role("button", name="Passwort speichern").click()
+
     expect(page.locator("h1")).to_have_text("Ihre Wiederherstellungscodes")
     expect(page.locator(".amt-office-codes li")).to_have_count(10)
     look(page, axe, "office-recovery-codes")

@@ -146,7 +146,10 @@ def test_first_login_enrols_the_app_and_shows_ten_recovery_codes_once(client, co
     assert client.get(reverse("office:enrol")).context["secret"] == secret
     assert client.get(OVERVIEW).status_code == 302
 
-    done = client.post(reverse("office:enrol"), {"code": app_code(device), "next": OVERVIEW})
+    proven = client.post(reverse("office:enrol"), {"code": app_code(device), "next": OVERVIEW})
+    assertRedirects(proven, f"/verwaltung/anmelden/einrichten/?next={OVERVIEW}")
+    assert client.get(OVERVIEW).status_code == 302  # not before the own password
+    done = client.post(proven["Location"], new_password("Eigenes-Passwort-77"))
 
     assertContains(done, "Ihre Wiederherstellungscodes")
     assertContains(done, "nur jetzt")
@@ -164,6 +167,56 @@ def test_first_login_enrols_the_app_and_shows_ten_recovery_codes_once(client, co
         f"/verwaltung/anmelden/code/?next={OVERVIEW}",
         fetch_redirect_response=False,
     )
+
+
+def new_password(secret: str, again: str = "") -> dict[str, str]:
+    return {"new_password1": secret, "new_password2": again or secret, "next": OVERVIEW}
+
+
+def enrolled_to_the_password_step(client, colleague):
+    user = user_for(colleague, username="skowalski")
+    password(client)
+    client.get(reverse("office:enrol"))
+    device = TOTPDevice.objects.get(user=user)
+    client.post(reverse("office:enrol"), {"code": app_code(device)})
+    return user, device
+
+
+def test_first_login_replaces_the_given_password_before_any_office_page(client, colleague):
+    user, device = enrolled_to_the_password_step(client, colleague)
+    page = client.get(reverse("office:enrol"))
+    assertContains(page, "Eigenes Passwort festlegen")
+    assertContains(page, 'type="password"', count=2)
+
+    client.post(reverse("office:enrol"), new_password("Eigenes-Passwort-77"))
+
+    user.refresh_from_db()
+    assert not user.check_password(PASSWORD)
+    assert user.check_password("Eigenes-Passwort-77")
+    assert client.get(OVERVIEW).status_code == 200  # the session survived its password change
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        (PASSWORD, PASSWORD, "Wählen Sie ein anderes Passwort als das, das Sie bekommen haben."),
+        ("Eigenes-Passwort-77", "Eigenes-Passwort-78", "Die beiden Passwörter"),
+        ("12345678", "12345678", "Dieses Passwort ist zu üblich."),
+    ],
+)
+def test_first_login_refuses_the_given_or_a_weak_password(
+    client, colleague, first, second, message
+):
+    user, device = enrolled_to_the_password_step(client, colleague)
+
+    response = client.post(reverse("office:enrol"), new_password(first, second))
+
+    assertContains(response, message, status_code=422)
+    assertContains(response, "<title>Fehler:", status_code=422)
+    assertNotContains(response, first, status_code=422)
+    device.refresh_from_db()
+    assert not device.confirmed  # left here, the next login starts the enrolment again
+    assert client.get(OVERVIEW).status_code == 302
 
 
 def test_enrolment_with_a_wrong_code_confirms_nothing(client, colleague):
@@ -290,6 +343,7 @@ def test_each_enrolling_session_gets_its_own_secret(client, colleague):
     device = TOTPDevice.objects.get(user__username="skowalski", confirmed=False)
     assert second_factor.secret(device) == ours
     client.post(reverse("office:enrol"), {"code": app_code(device)})
+    client.post(reverse("office:enrol"), new_password("Eigenes-Passwort-77"))
 
     assert second_factor.secret(second_factor.authenticator(device.user)) == ours
     assert intruder.get(OVERVIEW).status_code == 302
