@@ -41,9 +41,8 @@ cp "$modules/htmx.org/dist/htmx.min.js" "$staging/htmx/"
 
 altcha=$modules/altcha/dist
 mkdir -p "$staging/altcha/external" "$staging/altcha/workers" "$staging/altcha/i18n"
-# main/ inlines its styles and workers; external/ plus workers/ is the variant that runs under
-# a strict Content-Security-Policy (no inline styles, no blob: workers).
-cp "$altcha/main/altcha.min.js" "$staging/altcha/"
+# external/ plus workers/: the build that runs under our strict Content-Security-Policy (main/
+# inlines its styles and starts blob: workers, both refused); templates/citizen/_altcha.html.
 cp "$altcha/external/altcha.min.js" "$altcha/external/altcha.css" "$staging/altcha/external/"
 cp "$altcha/workers/"*.js "$staging/altcha/workers/"
 cp "$altcha/i18n/de.js" "$altcha/i18n/en.js" "$staging/altcha/i18n/"
