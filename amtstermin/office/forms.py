@@ -18,6 +18,14 @@ class PasswordForm(AuthenticationForm):
         self.fields["username"].label = _("Username")
         self.fields["password"].label = _("Password")
 
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        # No login has a longer name, and the failure would reach django-axes, whose record
+        # holds 255 characters (PostgreSQL refuses more: a 500).
+        if len(username) > self.fields["username"].max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 
-from amtstermin.core import captcha
+from amtstermin.core import captcha, inputs
 from amtstermin.core.items import Item
 from amtstermin.core.models import Location, Service
 
@@ -109,7 +109,4 @@ def booked_token(request: HttpRequest, key: str) -> str | None:
 
 
 def parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return inputs.parse_date(value)

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django.http import HttpRequest
 from django.utils import timezone
 
+from amtstermin.core import inputs
 from amtstermin.core.items import Item, total_fee
 from amtstermin.core.models import Channel, Location
 from amtstermin.core.scheduling import availability
@@ -53,7 +54,7 @@ def month_context(request: HttpRequest, journey: Journey) -> dict:
     found = journey.free(now=now)
     bounds = journey.window(now=now)
     first_free = found.first_day()
-    shown = _month_param(request.GET.get("monat")) or first_free or bounds.first
+    shown = inputs.parse_month(request.GET.get("monat")) or first_free or bounds.first
     shown = min(max(shown, bounds.first.replace(day=1)), bounds.last)
     return {
         "journey": journey,
@@ -87,16 +88,4 @@ def is_free(journey: Journey, start: datetime) -> bool:
 
 def parse_start(value: str | None) -> datetime | None:
     """An offered start as posted back ("2026-12-08T08:30:00+00:00"); None unless aware."""
-    try:
-        moment = datetime.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
-
-
-def _month_param(value: str | None) -> date | None:
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return None
+    return inputs.parse_instant(value)

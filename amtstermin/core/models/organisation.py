@@ -165,7 +165,12 @@ class Location(models.Model):
         return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
 
     def local_date(self, instant: datetime) -> date:
-        return instant.astimezone(self.zone).date()
+        try:
+            return instant.astimezone(self.zone).date()
+        except OverflowError:
+            # Within hours of the ends of Python's calendar (years 1 and 9999) the local date
+            # does not exist; the nearest one does, and no appointment lies anywhere near it.
+            return date.max if instant.year == date.max.year else date.min
 
     def holidays_between(self, first: date, last: date) -> dict[date, str]:
         found: dict[date, str] = {}

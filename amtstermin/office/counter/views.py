@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amtstermin.core import desk, visits
+from amtstermin.core import desk, inputs, visits
 from amtstermin.core.errors import BookingError, CheckInError
 from amtstermin.core.models import Appointment, Counter, Location, Service, StaffMember, Visit
 
@@ -213,10 +213,10 @@ def walk_in(request: HttpRequest, staff: StaffMember, location: Location) -> Htt
             back = reverse("office:walk_in", kwargs={"location_id": location.pk})
             return redirect(f"{back}?nummer={visit.pk}")
     issued = None
-    if request.method == "GET" and request.GET.get("nummer", "").isdigit():
+    number = inputs.parse_id(request.GET.get("nummer"))
+    if request.method == "GET" and number is not None:
         issued = get_object_or_404(
-            _visits(location, staff).prefetch_related("items__service"),
-            pk=request.GET["nummer"],
+            _visits(location, staff).prefetch_related("items__service"), pk=number
         )
     context = {"location": location, "form": form, "issued": issued}
     return render(

@@ -7,6 +7,7 @@ The plan's facts come from amtstermin/core/dayplan.py.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from amtstermin.core import inputs
 from amtstermin.core.dayplan import GONE, Block, DayPlan
 from amtstermin.core.models import Appointment, StaffMember
 
@@ -136,8 +137,5 @@ def _gaps(bands: list[Block], appointments: list[Appointment]) -> list[tuple[dat
 
 
 def parse_day(text: str | None) -> date | None:
-    """`tag=YYYY-MM-DD` as a date; None when missing or not a real date."""
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
+    """`tag=YYYY-MM-DD` as a date; None when missing, not a real date or out of bounds."""
+    return inputs.parse_date(text)

@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from amtstermin.core import inputs
 from amtstermin.core.models import Channel
 from amtstermin.service_quantities import ServiceQuantities
 
@@ -27,6 +28,7 @@ class RequestForm(ServiceQuantities):
             "invalid": _("Enter the day as a date, for example 07.12.2026."),
         },
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[inputs.validate_date],
     )
 
     def clean(self):
@@ -82,11 +84,8 @@ class BookingForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def clean_start(self) -> datetime:
-        try:
-            start = datetime.fromisoformat(self.cleaned_data["start"])
-        except ValueError:
-            start = None
-        if start is None or start.tzinfo is None:
+        start = inputs.parse_instant(self.cleaned_data["start"])
+        if start is None:
             raise forms.ValidationError(_("Choose a time."))
         return start
 

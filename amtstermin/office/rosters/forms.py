@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amtstermin.core import inputs
 from amtstermin.core.models import Absence, Closure, Location, RosterBlock
 from amtstermin.core.models.staff import WEEKDAYS
 
@@ -22,7 +23,13 @@ class TimeInput(forms.TimeInput):
 
 
 def date_field(label, **options) -> forms.DateField:
-    return forms.DateField(label=label, input_formats=DATE_FORMATS, widget=DateInput, **options)
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        widget=DateInput,
+        validators=[inputs.validate_date],
+        **options,
+    )
 
 
 def time_field(label, **options) -> forms.TimeField:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from amtstermin.core import rosters
+from amtstermin.core import inputs, rosters
 from amtstermin.core.models import (
     Absence,
     Appointment,
@@ -280,7 +280,7 @@ def _posted(request: HttpRequest):
 
 def _row(data, rows: QuerySet):
     """The row a query or form names among `rows`; 404 for anything else."""
-    key = data.get("block") or data.get("row") or ""
-    if not key.isdigit():
+    key = inputs.parse_id(data.get("block") or data.get("row"))
+    if key is None:
         raise Http404
-    return get_object_or_404(rows, pk=int(key))
+    return get_object_or_404(rows, pk=key)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amtstermin.core import inputs
 from amtstermin.core.statistics import Period
 
 PERIODS = {"day": Period.day, "week": Period.week}
@@ -17,6 +18,7 @@ class PeriodForm(forms.Form):
         label=_("Day"),
         required=False,
         help_text=_("For a week: any day of it."),
+        validators=[inputs.validate_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
