@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "amtstermin.bad_requests.refuse_nul_bytes",  # 400 before the session or a view reads one
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "amtstermin.office.login.renew_idle_expiry",  # staff sessions end after 30 idle minutes
