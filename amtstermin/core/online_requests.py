@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import limits, numbers, staff_scope
+from . import inputs, limits, numbers, staff_scope
 from .errors import (
     AlreadyClaimed,
     InvalidBirthDate,
@@ -44,6 +44,7 @@ Kind = OnlineRequest.Kind
 Status = OnlineRequest.Status
 OPEN = (Status.SUBMITTED, Status.IN_PROGRESS)
 TEXT_LIMIT = 2000
+EARLIEST_BIRTH = date(1900, 1, 1)
 NOTE_MISSING = _("Please write the note.")
 NOTE_TOO_LONG = _("Please shorten the note to at most %(limit)d characters.")
 # The mail event of the "please confirm" mail; every other mail is named by a status.
@@ -306,11 +307,8 @@ def _clean_tax(data: dict, *, today: date) -> dict:
 def _birth_date(value, *, today: date) -> str:
     """An ISO date not in the future, from a date or an ISO string."""
     if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidBirthDate() from None
-    if not isinstance(value, date) or not date(1900, 1, 1) <= value <= today:
+        value = inputs.parse_date(value.strip(), earliest=EARLIEST_BIRTH, latest=today)
+    if not isinstance(value, date) or not EARLIEST_BIRTH <= value <= today:
         raise InvalidBirthDate()
     return value.isoformat()
 
