@@ -463,6 +463,7 @@ def test_a_waiting_number_that_is_no_plain_number_shows_the_walk_in_form(adminis
     [
         "/termin/?q=%00",
         "/dienstleistungen/?q=Perso%00",
+        "/verwaltung/antraege/?q=Erika%00",
         "/verwaltung/antraege/%00/",
         "/verwaltung/standort/1/buchen/%00/",
     ],
