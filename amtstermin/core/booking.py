@@ -32,10 +32,10 @@ from .models import (
     Location,
     Status,
 )
-from .notifications import reminders
 from .notifications.events import MailEvent
+from .notifications.tasks import schedule_reminder, send_appointment_mail
 from .scheduling import availability, capacity, engine
-from .tasks import send_appointment_mail
+from .transactions import require_transaction
 
 _mail_off: ContextVar[bool] = ContextVar("mail_off", default=False)
 
@@ -345,6 +345,7 @@ def reassign(*, appointment: Appointment, staff_id: int | None, now: datetime) -
     Runs in the caller's transaction (a roster change, which bumps the version); the caller has
     checked that the clerk is free. Raises NotChangeable once the appointment has begun.
     """
+    require_transaction()
     appointment = _locked(appointment)
     if not appointment.is_changeable(now=now):
         raise NotChangeable()
@@ -508,7 +509,8 @@ def without_mail() -> Iterator[None]:
 
 def _mail(appointment: Appointment, event: MailEvent, *, now: datetime) -> None:
     # Inside the caller's transaction: the task rows are the outbox, committed with the change.
+    require_transaction()
     if appointment.email and not _mail_off.get():
         send_appointment_mail.enqueue(appointment_id=appointment.pk, event=event)
         # Booked, confirmed or moved: remind of this version (a cancelled one gets none).
-        reminders.schedule(appointment, now=now)
+        schedule_reminder(appointment, now=now)

@@ -38,7 +38,8 @@ from .errors import (
     RequestNotConfirmed,
 )
 from .models import OnlineRequest, OnlineRequestEvent, OnlineRequestToken, Service, StaffMember
-from .tasks import send_online_request_mail
+from .notifications.events import CONFIRM_REQUEST
+from .notifications.tasks import send_online_request_mail
 
 Kind = OnlineRequest.Kind
 Status = OnlineRequest.Status
@@ -47,8 +48,6 @@ TEXT_LIMIT = 2000
 EARLIEST_BIRTH = date(1900, 1, 1)
 NOTE_MISSING = _("Please write the note.")
 NOTE_TOO_LONG = _("Please shorten the note to at most %(limit)d characters.")
-# The mail event of the "please confirm" mail; every other mail is named by a status.
-CONFIRM_REQUEST = "confirm-request"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Tasks whose worker died: put back in the queue so that another worker runs them.
+"""The outbox's rules: mail retried with backoff, and tasks whose worker died queued again.
+
+Mail tasks (notifications/tasks.py) retry a failing SMTP server through deliver_or_retry.
 
 `manage.py db_worker` marks a task RUNNING when it takes it and finished when it is done. A
 worker killed in between (SIGKILL, the OOM killer, a power cut) leaves the task RUNNING, and no
@@ -11,8 +13,10 @@ Running a task a second time is safe: a mail is skipped when its Message-ID is r
 """
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -41,3 +45,55 @@ def requeue_stale(*, now: datetime) -> int:
                 result.started_at.isoformat(),
             )
     return requeued
+
+
+# 1, 2, 4 … minutes, at most an hour apart: twelve attempts span about six hours, long enough
+# to outlast a mail server's maintenance window or a restart after a full disk.
+MAIL_ATTEMPTS = 12
+MAIL_FIRST_DELAY = timedelta(minutes=1)
+MAIL_MAX_DELAY = timedelta(hours=1)
+
+
+def mail_retry_delay(attempt: int) -> timedelta:
+    """How long to wait after failed attempt number `attempt` (1-based)."""
+    return min(MAIL_FIRST_DELAY * 2 ** (attempt - 1), MAIL_MAX_DELAY)
+
+
+def deliver_or_retry(mail_task, deliver, *, what: str, attempt: int, arguments: dict) -> None:
+    """Run `deliver`; when the SMTP server fails, enqueue `mail_task` again with a growing delay.
+
+    The task then ends successfully; after the last attempt it raises, so the task shows as
+    failed in the admin.
+    """
+    try:
+        deliver()
+    except OSError as error:  # smtplib.SMTPException is an OSError, as are refused connections
+        # A backend that cannot defer (the immediate one in tests) has no later to retry at.
+        backend = mail_task.get_backend()
+        if attempt >= MAIL_ATTEMPTS or not backend.supports_defer:
+            logger.error(
+                "%s failed for good (attempt %s of %s): %s",
+                what,
+                attempt,
+                MAIL_ATTEMPTS,
+                _reason(error),
+            )
+            raise
+        run_after = timezone.now() + mail_retry_delay(attempt)
+        logger.warning(
+            "%s failed (attempt %s of %s), retrying at %s: %s",
+            what,
+            attempt,
+            MAIL_ATTEMPTS,
+            run_after.isoformat(),
+            _reason(error),
+        )
+        mail_task.using(run_after=run_after).enqueue(**arguments, attempt=attempt + 1)
+
+
+def _reason(error: OSError) -> str:
+    """What went wrong, for the log, without the citizen's address that some errors carry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = ", ".join(str(code) for code, _message in error.recipients.values())
+        return f"recipient refused ({codes})"
+    return repr(error)

@@ -44,6 +44,7 @@ Rows go in batches, each in its own short transaction, so the purge of a year's 
 holds the database (SQLite has one writer) for long.
 """
 
+import logging
 import zoneinfo
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
@@ -53,12 +54,14 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django_tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from .models import AccessToken, Appointment, OnlineRequest, OnlineRequestToken, Status
-from .tasks import purge_personal_data as purge_task
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 # The daily run, local time: after the day boundary the period counts by, and long before an
@@ -259,17 +262,17 @@ def schedule_daily(*, now: datetime) -> datetime | None:
     when it ends. A run left RUNNING by a killed worker is queued again by the two commands
     first (core/outbox.py); it then waits, runs at once and schedules the next itself.
     """
-    if not isinstance(purge_task.get_backend(), DatabaseBackend):
+    if not isinstance(purge_personal_data.get_backend(), DatabaseBackend):
         return None
     with transaction.atomic():
         _lock_schedule()
         waiting = DBTaskResult.objects.filter(
-            task_path=purge_task.module_path, status=TaskResultStatus.READY
+            task_path=purge_personal_data.module_path, status=TaskResultStatus.READY
         )
         if waiting.exists():
             return None
         run_after = next_run(now=now)
-        purge_task.using(run_after=run_after).enqueue()
+        purge_personal_data.using(run_after=run_after).enqueue()
     return run_after
 
 
@@ -290,3 +293,22 @@ def _lock_schedule() -> None:
     with connection.cursor() as cursor:
         # A fixed key: "purge" in ASCII, far from the hashed keys core/limits.py uses.
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x7075726765])
+
+
+@task()
+def purge_personal_data() -> dict[str, int]:
+    """Remove personal data past its retention period, then schedule the
+    next run for tomorrow at 03:00: the task keeps itself going once
+    `manage.py purge_personal_data --schedule` has started it.
+
+    Scheduled even when the purge fails, or one database error would end the daily runs; a run
+    killed with its worker is queued again by `manage.py expire_holds` (core/outbox.py), which
+    also schedules a run whenever none waits.
+    """
+    now = timezone.now()
+    try:
+        purged = purge(now=now)
+    finally:
+        schedule_daily(now=now)
+    logger.info("Personal data purged: %s", purged)
+    return purged.as_dict()

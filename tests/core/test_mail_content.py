@@ -11,7 +11,7 @@ from amtstermin.core.items import Item
 from amtstermin.core.models import AccessToken, Channel, Document, SentMessage
 from amtstermin.core.notifications import ics
 from amtstermin.core.notifications.events import MailEvent
-from amtstermin.core.tasks import send_appointment_mail
+from amtstermin.core.notifications.tasks import send_appointment_mail
 from tests.conftest import berlin
 
 SITE = "https://termine.musterstadt.de"

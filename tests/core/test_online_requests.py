@@ -32,8 +32,8 @@ from amtstermin.core.models import (
     Service,
     StaffMember,
 )
+from amtstermin.core.notifications.tasks import send_online_request_mail
 from amtstermin.core.online_requests import Kind, Requester, Status
-from amtstermin.core.tasks import send_online_request_mail
 from tests import factories
 from tests.conftest import berlin
 

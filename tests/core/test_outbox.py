@@ -24,7 +24,8 @@ from amtstermin.core import booking, outbox
 from amtstermin.core.items import Item
 from amtstermin.core.models import AccessToken, Appointment, Channel, SentMessage, Status
 from amtstermin.core.notifications.events import MailEvent
-from amtstermin.core.tasks import MAIL_ATTEMPTS, mail_retry_delay, send_appointment_mail
+from amtstermin.core.notifications.tasks import send_appointment_mail
+from amtstermin.core.outbox import MAIL_ATTEMPTS, mail_retry_delay
 from tests.conftest import berlin
 from tests.fixtures.smtp import free_port
 
@@ -330,3 +331,15 @@ def test_the_minute_job_queues_a_killed_workers_tasks_again(office, db_tasks, sm
 
     assert out.getvalue().split()[1] == "requeued=1"
     assert len(smtp_server.messages) == 1
+
+
+def test_tasks_queued_under_their_old_path_still_run():
+    """Rows enqueued before the tasks moved next to their code name amtstermin.core.tasks."""
+    from django.utils.module_loading import import_string
+
+    from amtstermin.core.notifications.tasks import send_online_request_mail
+    from amtstermin.core.retention import purge_personal_data
+
+    for moved in (send_appointment_mail, send_online_request_mail, purge_personal_data):
+        old_path = "amtstermin.core.tasks." + moved.func.__name__
+        assert import_string(old_path) is moved

@@ -13,7 +13,7 @@ from amtstermin.core.models import Appointment, Channel, Location, SentMessage, 
 from amtstermin.core.notifications import mail
 from amtstermin.core.notifications.events import MailEvent
 from amtstermin.core.notifications.reminders import reminder_due
-from amtstermin.core.tasks import send_appointment_mail
+from amtstermin.core.notifications.tasks import send_appointment_mail
 from tests.conftest import BERLIN, berlin
 from tests.core.test_mail_content import (  # noqa: F401  (site: an autouse fixture)
     MONDAY_0930,

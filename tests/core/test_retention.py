@@ -36,8 +36,8 @@ from amtstermin.core.models import (
     VisitEvent,
 )
 from amtstermin.core.notifications import request_mail
+from amtstermin.core.retention import purge_personal_data
 from amtstermin.core.statistics import Period
-from amtstermin.core.tasks import purge_personal_data
 from tests import factories
 from tests.conftest import berlin
 from tests.core.test_outbox import run_worker
@@ -342,7 +342,7 @@ def task_result(status: str, finished_at: datetime | None) -> DBTaskResult:
     return DBTaskResult.objects.create(
         status=status,
         args_kwargs={"args": [], "kwargs": {"request_id": 1, "event": "submitted"}},
-        task_path="amtstermin.core.tasks.send_online_request_mail",
+        task_path="amtstermin.core.notifications.tasks.send_online_request_mail",
         backend_name="default",
         run_after=BOOKED_AT,
         finished_at=finished_at,

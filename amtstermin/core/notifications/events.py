@@ -10,3 +10,8 @@ class MailEvent(models.TextChoices):
     CANCELLED = "cancelled"
     REMINDER = "reminder"  # a while before the start; see notifications/reminders.py
     DISRUPTED = "disrupted"  # a roster change left nobody to serve it: please choose a new time
+
+
+# An online request's first mail when it came without the proof of work: please confirm. Its
+# other mails are named by the status they report (OnlineRequest.Status).
+CONFIRM_REQUEST = "confirm-request"

@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 
 from ..models import Appointment, Status
 from ..summary import Summary
-from ..tasks import send_appointment_mail
-from .events import MailEvent
 
 # Two mails about the same appointment within two hours read as a duplicate, not a reminder.
 MIN_LEAD = timedelta(hours=2)
@@ -28,18 +26,6 @@ def reminder_due(appointment: Appointment, *, now: datetime) -> datetime | None:
         return None
     due = appointment.start - timedelta(hours=hours)
     return due if due - now >= MIN_LEAD else None
-
-
-def schedule(appointment: Appointment, *, now: datetime) -> datetime | None:
-    """Enqueue the reminder inside the caller's transaction; returns when it is due, or None."""
-    due = reminder_due(appointment, now=now)
-    # A backend that cannot defer (the immediate one in tests) would remind at booking time.
-    if due is None or not send_appointment_mail.get_backend().supports_defer:
-        return None
-    send_appointment_mail.using(run_after=due).enqueue(
-        appointment_id=appointment.pk, event=MailEvent.REMINDER, sequence=appointment.sequence
-    )
-    return due
 
 
 def announcement(facts: Summary, *, now: datetime) -> str:

@@ -17,15 +17,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import numbers, online_requests
+from .. import numbers
 from ..models import OnlineRequest, OnlineRequestToken, SentMessage
 from . import ics, links
+from .events import CONFIRM_REQUEST
 from .mail import send_and_record, tidy
 
 logger = logging.getLogger(__name__)
 
 Status = OnlineRequest.Status
-CONFIRM_REQUEST = online_requests.CONFIRM_REQUEST
 
 HEADINGS = {
     CONFIRM_REQUEST: gettext_lazy("Please confirm your request"),

@@ -1,6 +1,6 @@
 """`manage.py purge_personal_data`: remove personal data past its retention period now.
 
-The worker does this daily by itself (core/tasks.py) once the first run is scheduled:
+The worker does this daily by itself (core/retention.py) once the first run is scheduled:
 `manage.py purge_personal_data --schedule` does that, and does nothing when a run is already
 waiting, so scripts/run.sh and a deployment can call it on every start. A run left RUNNING by a
 killed worker counts as waiting once it is queued again (core/outbox.py; `--schedule` and

@@ -1,0 +1,45 @@
+"""Functions that lock rows or write the outbox refuse to run outside their caller's transaction."""
+
+import pytest
+from django.db import transaction
+
+from amtstermin.core import booking
+from amtstermin.core.items import Item
+from amtstermin.core.models import Channel
+from amtstermin.core.notifications.tasks import schedule_reminder
+from amtstermin.core.transactions import TransactionRequired
+from tests.conftest import berlin
+
+NOW = berlin(2026, 12, 4, 15, 0)
+
+pytestmark = pytest.mark.django_db(transaction=True)  # no test-wide atomic block around them
+
+
+@pytest.fixture
+def appointment(office):
+    return booking.book(
+        location=office.location,
+        items=[Item(office.id_card)],
+        start=berlin(2026, 12, 7, 9, 0),
+        contact=booking.Contact(name="Erika Mustermann", email="erika@example.org"),
+        channel=Channel.ONLINE,
+        now=NOW,
+    ).appointment
+
+
+def test_a_version_bump_outside_a_transaction_is_refused(office):
+    with pytest.raises(TransactionRequired):
+        office.location.bump_version()
+
+    with transaction.atomic():
+        office.location.bump_version()
+
+
+def test_a_reminder_outside_a_transaction_is_refused(appointment):
+    with pytest.raises(TransactionRequired):
+        schedule_reminder(appointment, now=NOW)
+
+
+def test_a_handover_outside_a_transaction_is_refused(appointment, office):
+    with pytest.raises(TransactionRequired):
+        booking.reassign(appointment=appointment, staff_id=office.clerk.pk, now=NOW)
