@@ -4,6 +4,7 @@ import hmac
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -112,6 +113,9 @@ AXES_LOCKOUT_CALLABLE = "amtstermin.office.lockout.locked_out"
 AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
 # The name authenticator apps show above the code.
 OTP_TOTP_ISSUER = "Amtstermin"
+# The admin shows no authenticator's secret or QR code: whoever sees one can make a clerk's
+# codes. (django-otp's QR code page also answered an unknown device with a 500.)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 ROOT_URLCONF = "amtstermin.urls"
 WSGI_APPLICATION = "amtstermin.wsgi.application"
@@ -163,7 +167,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # worker and every limit would double (core/checks.py refuses such a cache in production).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     # The wizard reads its draft on every step: from Redis, written through to the database so

@@ -198,7 +198,7 @@ def add_closure(
     OutsideScope unless `actor`'s scope covers every department at the location."""
     _check_period(start, end)
     reason = " ".join(reason.split())
-    if not reason or len(reason) > Closure._meta.get_field("reason").max_length:
+    if not reason or len(reason) > Closure.REASON_LIMIT:
         raise RosterError(_("Please give a reason of at most 200 characters."))
 
     def change() -> QuerySet[Appointment]:
@@ -284,7 +284,8 @@ def _lock(locations: list[Location]) -> None:
 
 def _settle(change: Change, locations: list[Location], *, now: datetime) -> Outcome:
     before = [free_online_minutes(location, now=now) for location in locations]
-    handed_over, affected = [], []
+    handed_over: list[Appointment] = []
+    affected: list[Appointment] = []
     for appointment in change():
         staff_id = _free_clerk(appointment, now=now)
         if staff_id == appointment.staff_id:

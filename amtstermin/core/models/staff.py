@@ -130,12 +130,14 @@ class Absence(models.Model):
 class Closure(models.Model):
     """The whole location is closed (staff outing, works, a local holiday)."""
 
+    REASON_LIMIT = 200
+
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="closures", verbose_name=_("location")
     )
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
-    reason = models.CharField(_("reason"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=REASON_LIMIT)
 
     class Meta:
         ordering = ["-start"]
