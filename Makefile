@@ -7,7 +7,8 @@ RUFF := $(VENV_BIN)/ruff
 PYTEST := $(VENV_BIN)/pytest
 # settings.py refuses to start without SECRET_KEY; checks and message tools need one, never a
 # real one. `make run` makes its own in .secret_key.
-MANAGE := SECRET_KEY=$${SECRET_KEY:-dev-only-not-secret} $(PYTHON) manage.py
+MANAGE_ENV := SECRET_KEY=$${SECRET_KEY:-dev-only-not-secret}
+MANAGE := $(MANAGE_ENV) $(PYTHON) manage.py
 PYTEST_ARGS ?=
 
 .PHONY: run test check lint fix messages bench
@@ -20,10 +21,13 @@ run:
 test:
 	bash scripts/test.sh $(PYTEST_ARGS)
 
-## check: lint, migrations, translations and pytest on the current database, no installs
+## check: lint, migrations, translations, import contracts, mypy and pytest on the current
+## database, no installs
 check: lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(PYTHON) scripts/check_translations.py
+	$(VENV_BIN)/lint-imports --no-cache
+	$(MANAGE_ENV) $(VENV_BIN)/mypy
 	$(PYTEST) -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(RUFF)
