@@ -355,6 +355,9 @@ class Sweep:
         elif name.endswith("_change"):
             for value in PATH_VALUES["PathConverter"]:
                 self.ask("GET", self.url(route, pattern, ("object_id", value)), plausible=False)
+        for parameter in [name for name, kind in kinds.items() if kind == "IntConverter"]:
+            for value in PATH_VALUES["IntConverter"]:  # e.g. django-otp's QR code of a device
+                self.ask("GET", self.url(route, pattern, (parameter, value)), plausible=False)
 
     def plainly(self, route: str, kinds: dict[str, str], pattern: URLPattern) -> None:
         """Someone else's pages (the office's, to a visitor): the plain request, a NUL name."""
@@ -505,3 +508,12 @@ def test_the_admin_lists_the_year_1_without_a_server_error(administrator):
     """SQLite overflows moving the year 1 to UTC: an invalid filter; PostgreSQL lists nothing."""
     response = administrator.get("/admin/core/appointment/?start__year=1")
     assert response.status_code == (302 if connection.vendor == "sqlite" else 200)
+
+
+def test_the_admin_shows_no_authenticators_secret(administrator, town):
+    device = town.user.totpdevice_set.get()
+    for page in ("config", "qrcode"):
+        assert (
+            administrator.get(f"/admin/otp_totp/totpdevice/{device.pk}/{page}/").status_code == 403
+        )
+    assert administrator.get("/admin/otp_totp/totpdevice/0/qrcode/").status_code == 403
