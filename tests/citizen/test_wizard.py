@@ -961,7 +961,7 @@ def test_a_proof_older_than_a_challenge_lives_is_asked_for_again(
     assertRedirects(response, f"{CONTACT_STEP}?erneut=1", fetch_redirect_response=False)
     assert not Appointment.objects.exists()
     page = client.get(response.url)
-    assertContains(page, "Die Prüfung gegen Bots liegt zu lange zurück.")
+    assertContains(page, "Bitte führen Sie die Prüfung gegen Bots noch einmal durch")
     assertContains(page, "<altcha-widget")
     assertContains(page, 'value="erika@example.org"')  # what was entered is kept
     client.post(CONTACT_STEP, {**CONTACT, "altcha": solved_captcha()})
@@ -981,10 +981,20 @@ def test_a_proof_counts_for_the_time_it_was_given_for(client, office, easy_captc
 
     other = client.post(time_step(MONDAY), {"start": berlin(2026, 12, 7, 10, 0).isoformat()})
 
-    assertRedirects(other, CONTACT_STEP, fetch_redirect_response=False)
+    assertRedirects(other, CONTACT_STEP + "?erneut=1", fetch_redirect_response=False)
     assert draft_of(client)["proven_at"] is None
     assertContains(client.get(CONTACT_STEP), "<altcha-widget")
-    assertContains(client.get(REVIEW), "Bitte per E-Mail bestätigen")  # else only held
+    # Straight to the review: asked to solve it again, not silently only held.
+    assertRedirects(client.get(REVIEW), CONTACT_STEP + "?erneut=1", fetch_redirect_response=False)
+
+
+def test_a_browser_without_javascript_is_not_asked_for_a_proof_after_another_time(client, office):
+    walk_to_review(client, office)
+
+    other = client.post(time_step(MONDAY), {"start": berlin(2026, 12, 7, 10, 0).isoformat()})
+
+    assertRedirects(other, REVIEW, fetch_redirect_response=False)
+    assertContains(client.get(REVIEW), "Bitte per E-Mail bestätigen")  # held until confirmed
 
 
 # Step 6: review and book

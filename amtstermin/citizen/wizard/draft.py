@@ -43,6 +43,9 @@ class Draft:
     # When the ALTCHA proof of work was verified (ISO instant). It vouches for one chosen time
     # while a challenge lives (captcha.still_counts); without it the booking is only held.
     proven_at: str | None = None
+    # Whether this browser has solved a proof (its JavaScript runs): asked to solve again when a
+    # new time drops the proof, rather than silently only held.
+    solves_proofs: bool = False
     # Makes "Verbindlich buchen" idempotent: a double click books once.
     key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 

@@ -156,12 +156,13 @@ def _time_page(request: HttpRequest, draft: drafts.Draft, place, extra: dict) ->
     start = parse_start(request.POST.get("start"))
     if start is None or not is_free(journey, start):
         return taken(request, "citizen/wizard/time.html", context)
-    had_proof = draft.proven_at is not None
     draft.choose(start)
     drafts.save(request, draft)
     # A proof counts for one time: whoever solved it (JavaScript runs) solves it again.
-    ask_proof = had_proof and draft.proven_at is None
-    return redirect("citizen:review" if draft.has_contact and not ask_proof else "citizen:contact")
+    ask_proof = draft.solves_proofs and draft.proven_at is None
+    if ask_proof:
+        return redirect(reverse("citizen:contact") + "?erneut=1")
+    return redirect("citizen:review" if draft.has_contact else "citizen:contact")
 
 
 @GET_POST
@@ -177,6 +178,8 @@ def contact(request: HttpRequest) -> HttpResponse:
         "email": draft.email,
         "phone": draft.phone,
         "language": draft.language or get_language(),
+        # Sent back here (a new time, a proof too old): agreed already to what is kept.
+        "consent": draft.has_contact,
     }
     form = ContactForm(request.POST or None, initial=initial)
     now = timezone.now()
@@ -200,6 +203,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             form.add_error("altcha", _("The security check failed. Please try again."))
             return unprocessable(request, "citizen/wizard/contact.html", context)
         draft.proven_at = now.isoformat()  # the hint below must not ask for it again
+        draft.solves_proofs = True
         drafts.save(request, draft)
     hint = email_hint.suggestion(data["email"])
     if hint and request.session.get("email_hint") != data["email"]:
@@ -237,8 +241,8 @@ def review(request: HttpRequest) -> HttpResponse:
         return redirect("citizen:contact")
     now = timezone.now()
     proven = draft.proven(now=now)
-    if draft.proven_at and not proven:
-        # Solved too long ago: asked again, rather than booked on it or silently only held.
+    if draft.solves_proofs and not proven:
+        # Solved too long ago, or for another time: asked again, rather than silently held.
         draft.proven_at = None
         drafts.save(request, draft)
         return redirect(reverse("citizen:contact") + "?erneut=1")
