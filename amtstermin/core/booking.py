@@ -387,14 +387,14 @@ def expire_holds(*, now: datetime) -> int:
         return _expire(Appointment.objects.all(), now=now)
 
 
-def issue_access_token(appointment: Appointment, *, now: datetime, mailed: bool = False) -> str:
-    """A new link key for the citizen; only its SHA-256 digest is stored.
+def issue_access_token(appointment: Appointment, *, now: datetime) -> str:
+    """A new link key for the browser that booked; only its SHA-256 digest is stored.
 
-    `mailed`: the key goes into an email, so following it proves access to the mailbox.
+    Never a mailed key: those come from the mail's Message-ID (notifications/links.mail_key).
     """
     token = numbers.new_token()
     AccessToken.objects.create(
-        appointment=appointment, digest=numbers.digest(token), mailed=mailed, created_at=now
+        appointment=appointment, digest=numbers.digest(token), created_at=now
     )
     return token
 

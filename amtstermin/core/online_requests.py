@@ -203,15 +203,13 @@ def add_note(
     return request
 
 
-def issue_token(request: OnlineRequest, *, now: datetime, mailed: bool = False) -> str:
-    """A new link to the status page; only its SHA-256 digest is stored.
+def issue_token(request: OnlineRequest, *, now: datetime) -> str:
+    """A new link to the status page for the browser that sent it; only its digest is stored.
 
-    `mailed`: the key goes into an email, so following it proves access to the mailbox.
+    Never a mailed key: those come from the mail's Message-ID (notifications/links.mail_key).
     """
     token = numbers.new_token()
-    OnlineRequestToken.objects.create(
-        request=request, digest=numbers.digest(token), mailed=mailed, created_at=now
-    )
+    OnlineRequestToken.objects.create(request=request, digest=numbers.digest(token), created_at=now)
     return token
 
 
