@@ -25,12 +25,18 @@ manage seed_demo --i-know-this-is-a-demo # idempotent; prints the demo logins
 # next run; this puts the first run in the task table, or does nothing if one is waiting.
 manage purge_personal_data --schedule
 
-# The worker sends the emails that bookings put in the outbox. Background jobs of a script
-# ignore Ctrl+C, so stop it ourselves however this script ends.
+# The worker sends the emails that bookings put in the outbox. expire_holds, what cron runs
+# every minute in production, releases lapsed holds and re-queues the tasks of a dead worker.
+# Background jobs of a script ignore Ctrl+C, so stop them ourselves however this script ends.
 manage db_worker &
 worker=$!
-stop_worker() { kill "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true; }
-trap stop_worker EXIT
+while sleep 60; do manage expire_holds >/dev/null || true; done &
+minutely=$!
+stop_background() {
+  kill "$worker" "$minutely" 2>/dev/null || true
+  wait "$worker" "$minutely" 2>/dev/null || true
+}
+trap stop_background EXIT
 trap 'exit 130' INT TERM # turns a signal into an exit, which runs the EXIT trap
 
 cat <<EOF

@@ -135,7 +135,7 @@ nach Ablauf der gesetzlichen Aufbewahrungsfrist.
 Wir setzen nur Cookies, die für die Buchung nötig sind: eines merkt sich Ihre Schritte bei
 der Buchung, eines die gewählte Sprache. Es gibt keine Werbung, keine Reichweitenmessung und
 keine Inhalte anderer Anbieter. Ihre IP-Adresse speichern wir nicht; zum Schutz vor
-Missbrauch bewahren wir zehn Minuten lang einen daraus gebildeten, nicht lesbaren Code auf.
+Missbrauch bewahren wir für kurze Zeit einen daraus gebildeten, nicht lesbaren Code auf.
 
 ## Ihre Rechte
 
@@ -173,7 +173,7 @@ after the statutory retention period.
 We only set cookies that booking needs: one remembers your steps while you book, one the
 language you chose. There is no advertising, no audience measurement and no content from
 other providers. We do not store your IP address; to stop abuse we keep an unreadable code
-made from it for ten minutes.
+made from it for a short time.
 
 ## Your rights
 
