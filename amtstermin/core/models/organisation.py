@@ -10,8 +10,6 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from ..transactions import require_transaction
-
 # ISO 3166-2 subdivisions of Germany as the `holidays` package names them.
 FEDERAL_STATES = [
     ("BB", "Brandenburg"),
@@ -185,7 +183,6 @@ class Location(models.Model):
 
     def bump_version(self) -> None:
         """Invalidate cached calendars; call inside the transaction that changes capacity."""
-        require_transaction()  # else a reader could cache the old calendar under the new version
         Location.objects.filter(pk=self.pk).update(version=F("version") + 1)
 
 
