@@ -1,6 +1,6 @@
 """Small factories: each makes one valid row with sensible defaults; override what a test needs."""
 
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import count
 
@@ -12,6 +12,7 @@ from amtstermin.core.models import (
     Service,
     ServiceDocument,
     StaffMember,
+    Visit,
 )
 
 _serial = count(1)
@@ -89,3 +90,19 @@ def roster(
         )
         for weekday in weekdays
     ]
+
+
+def waiting_walk_in(location: Location, service: Service, number: str, *, at: datetime, **fields):
+    """A walk-in checked in at `at`, waiting for `service` under `number`."""
+    made = Visit.objects.create(
+        location=location,
+        kind=Visit.Kind.WALK_IN,
+        waiting_day=at.date(),
+        waiting_number=number,
+        due_at=at,
+        minutes=10,
+        checked_in_at=at,
+        **fields,
+    )
+    made.items.create(service=service)
+    return made

@@ -57,18 +57,7 @@ def snapshot() -> dict:
 
 
 def visit(where: Location, service: Service, number: str, **fields) -> Visit:
-    made = Visit.objects.create(
-        location=where,
-        kind=Visit.Kind.WALK_IN,
-        waiting_day=NOW.date(),
-        waiting_number=number,
-        due_at=NOW,
-        minutes=10,
-        checked_in_at=NOW,
-        **fields,
-    )
-    made.items.create(service=service)
-    return made
+    return factories.waiting_walk_in(where, service, number, at=NOW, **fields)
 
 
 @pytest.fixture

@@ -25,17 +25,7 @@ def registry_office(office):
 
 
 def walk_in(location, service, number: str) -> Visit:
-    visit = Visit.objects.create(
-        location=location,
-        kind=Visit.Kind.WALK_IN,
-        waiting_day=NOW.date(),
-        waiting_number=number,
-        due_at=NOW,
-        minutes=10,
-        checked_in_at=NOW,
-    )
-    visit.items.create(service=service)
-    return visit
+    return factories.waiting_walk_in(location, service, number, at=NOW)
 
 
 def test_clerk_sees_only_own_departments_appointments_at_a_shared_location(
