@@ -19,7 +19,8 @@ Fields and records, model by model (core/models/):
 - Appointment: name, email, email_key (the mailbox as the per-address limit counts it),
   phone and unproven_network (an HMAC of the network a hold without the proof of work came
   from; blanked already when the hold ends, unless it lapsed unnoticed) are blanked; the
-  wizard's idempotency key is cleared (it ties the row to a browser session). Kept:
+  wizard's idempotency key is cleared (it ties the row to a browser session), and the
+  office's reason for cancelling is blanked. Kept:
   reference, location, staff, times, channel, status, waiting number, language, the hold and
   cancel times, items. AccessToken rows are deleted.
 - AppointmentEvent: kind, time, channel and `detail` (old and new start, old and new clerk's
@@ -175,7 +176,13 @@ def unconfirmed_requests(*, now: datetime) -> QuerySet[OnlineRequest]:
 
 def _purge_appointments(pks: list) -> None:
     Appointment.objects.filter(pk__in=pks).update(
-        name="", email="", email_key="", phone="", unproven_network="", idempotency_key=None
+        name="",
+        email="",
+        email_key="",
+        phone="",
+        unproven_network="",
+        idempotency_key=None,
+        cancel_reason="",
     )
     AccessToken.objects.filter(appointment_id__in=pks).delete()
 

@@ -79,6 +79,9 @@ class Appointment(models.Model):
     # blanked once the hold is confirmed, cancelled or lapsed.
     unproven_network = models.CharField(max_length=64, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Why the office cancelled (told to the citizen by mail); blanked by the purge, as it may
+    # name the citizen's circumstances.
+    cancel_reason = models.TextField(_("reason for cancelling"), max_length=500, blank=True)
     # A cancelled time is offered online again only from here on (the re-release delay).
     online_release_at = models.DateTimeField(null=True, blank=True, editable=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -175,12 +178,24 @@ class AppointmentEvent(models.Model):
         NO_SHOW = "no_show", _("marked as no-show")
         REASSIGNED = "reassigned", _("handed to another clerk")
         DISRUPTED = "disrupted", _("needs a new time (roster change)")
+        CONTACT_CHANGED = "contact", _("contact details changed")
+        MAIL_RESENT = "resent", _("confirmation sent again")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=12, choices=Kind)
     at = models.DateTimeField(_("when"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     detail = models.JSONField(_("details"), default=dict, blank=True)
+    # Who did it in the back office; empty for the citizen and the system. SET_NULL: a clerk
+    # who leaves is deleted by IT, the appointment's history stays.
+    staff = models.ForeignKey(
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
 
     class Meta:
         ordering = ["at", "pk"]
