@@ -214,6 +214,71 @@ def test_choosing_from_a_search_keeps_what_was_chosen_among_the_others(client, o
     }
 
 
+def test_a_search_keeps_the_numbers_typed_before_it(client, office):
+    # Without JavaScript: Anmeldung = 1 typed, then "Perso" searched – the search sends the form.
+    office.id_card.synonyms = "Perso"
+    office.id_card.save()
+    typed = {**quantities((office.registration, 1), (office.id_card, 0)), "q": "Perso"}
+
+    searched = client.post(SERVICES, {**typed, "suche": "1"})
+
+    assertRedirects(searched, f"{SERVICES}?q=Perso", fetch_redirect_response=False)
+    found = client.get(SERVICES, {"q": "Perso"})
+    assertNotContains(found, f'name="service-{office.registration.pk}"')
+    assertContains(found, f"<li>1 × {office.registration.name}</li>")  # still in the selection
+    assertContains(found, "Zuvor gewählte Dienstleistungen bleiben in Ihrer Auswahl.")
+    # Two ID cards added among the services found, then "Weiter": both services are booked.
+    onward = client.post(f"{SERVICES}?q=Perso", quantities((office.id_card, 2)))
+    assertRedirects(onward, DAY, fetch_redirect_response=False)
+    assert draft_of(client)["quantities"] == {
+        str(office.registration.pk): 1,
+        str(office.id_card.pk): 2,
+    }
+
+
+def test_an_empty_search_shows_all_services_and_keeps_the_choice(client, office):
+    response = client.post(
+        f"{SERVICES}?q=Perso", {**quantities((office.id_card, 1)), "q": " ", "suche": "1"}
+    )
+
+    assertRedirects(response, SERVICES, fetch_redirect_response=False)
+    assert draft_of(client)["quantities"] == {str(office.id_card.pk): 1}
+
+
+def test_step_one_states_how_far_ahead_one_can_book(client, office):
+    assertContains(client.get(SERVICES), "Termine können Sie bis zu 6 Wochen im Voraus buchen")
+    office.location.horizon_days = 30
+    office.location.save()
+    assertContains(client.get(SERVICES), "Termine können Sie bis zu 30 Tage im Voraus buchen")
+
+
+def test_the_fee_for_under_24s_is_shown_before_booking(client, office):
+    office.id_card.fee_note = "27,60 € unter 24 Jahren"
+    office.id_card.save()
+
+    assertContains(client.get(SERVICES), "27,60 € unter 24 Jahren")
+    walk_to_review(client, office)
+    assertContains(client.get(REVIEW), "27,60 € unter 24 Jahren")
+
+
+def test_online_forms_of_this_site_are_linked_from_step_one(client, office):
+    factories.service(
+        name="Melderegisterauskunft",
+        slug="melderegisterauskunft",
+        mode=Service.Mode.ONLINE_REQUEST,
+        request_kind="melderegisterauskunft",
+        locations=[office.location],
+    )
+
+    online = section(client.get(SERVICES), 'id="without-visit"')
+
+    form = reverse("citizen:request_form", kwargs={"slug": "melderegisterauskunft"})
+    assert f'<a class="kern-link" href="{form}">' in online
+    assert "„Melderegisterauskunft“ online beantragen" in online
+    assert "bis das Online-Formular" not in online.lower()
+    assert client.get(form).status_code == 200
+
+
 def test_services_done_online_are_linked_and_cannot_be_booked(client, office):
     information = factories.service(
         name="Melderegisterauskunft",

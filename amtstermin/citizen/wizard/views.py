@@ -4,6 +4,9 @@ Each step reads the draft from the session, re-checks it against the database, a
 citizen back to the first step that is no longer valid (a service withdrawn, a time taken).
 """
 
+from urllib.parse import urlencode
+
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +42,7 @@ def services(request: HttpRequest) -> HttpResponse:
         "query": query,
         "without_visit": _catalogue(Service.objects.without_visit(), query),
         "chosen": drafts.Draft(quantities=initial).items(),
+        **_horizon(),
     }
     if request.method != "POST":
         return render(request, "citizen/wizard/services.html", context)
@@ -49,6 +53,14 @@ def services(request: HttpRequest) -> HttpResponse:
     offered = {str(pk) for pk in _offered().values_list("pk", flat=True)}
     merged = {**draft.quantities, **form.quantities()}
     draft.quantities = {pk: n for pk, n in merged.items() if n and pk in offered}
+    if "suche" in request.POST:
+        # The search button sends this form, so what was typed before searching is kept
+        # (with or without JavaScript) and shown again beside the services found.
+        drafts.save(request, draft)
+        search = request.POST.get("q", "").strip()[:100]
+        return redirect(
+            reverse("citizen:services") + (f"?{urlencode({'q': search})}" if search else "")
+        )
     items = draft.items()
     context["chosen"] = items
     if not items:
@@ -302,6 +314,15 @@ def _journey(draft: drafts.Draft, place: Location | None = None) -> Journey | No
 def _offered():
     """Services a citizen can book here: active, by appointment, offered at some location."""
     return Service.objects.bookable().filter(locations__isnull=False)
+
+
+def _horizon() -> dict:
+    """How far ahead the locations offering services open their calendars, for step 1."""
+    days = Location.objects.filter(services__in=_offered()).aggregate(Max("horizon_days"))
+    days = days["horizon_days__max"]
+    if not days:
+        return {}
+    return {"horizon_weeks": days // 7} if days % 7 == 0 else {"horizon_days": days}
 
 
 def _from_portal(request: HttpRequest, bookable: list[Service]) -> dict[str, int]:
