@@ -13,9 +13,11 @@ PYTEST_ARGS ?=
 
 .PHONY: run test check lint fix messages bench
 
-## run: the demo town on http://127.0.0.1:8000 (prints the demo logins)
+## run: the demo town on http://127.0.0.1:8000 (prints the demo logins); another port with
+## `make run PORT=8200`
+PORT ?= 8000
 run:
-	bash scripts/run.sh
+	PORT=$(PORT) bash scripts/run.sh
 
 ## test: everything CI runs, installs included; extra pytest arguments via PYTEST_ARGS="-k x"
 test:

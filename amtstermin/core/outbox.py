@@ -6,7 +6,7 @@ Mail tasks (notifications/tasks.py) retry a failing SMTP server through deliver_
 worker killed in between (SIGKILL, the OOM killer, a power cut) leaves the task RUNNING, and no
 worker ever looks at it again: its mail would be lost and a held appointment would lapse. The
 worker keeps no heartbeat, so a task counts as abandoned once it has been running longer than
-any task runs. `manage.py expire_holds`, run every minute from cron, re-queues those.
+any task runs. The worker's minute task (core/upkeep.py) re-queues those.
 
 Running a task a second time is safe: a mail is skipped when its Message-ID is recorded as sent
 (core/notifications/mail.py), and the purge finds nothing left to purge.

@@ -261,13 +261,13 @@ def schedule_daily(*, now: datetime) -> datetime | None:
     None when one is already waiting, or when the task backend is not the database one (the
     immediate backend of tests would purge at once; another backend cannot be asked what
     waits; run `manage.py purge_personal_data` from cron then). The worker after each run,
-    `manage.py purge_personal_data --schedule` at startup and `manage.py expire_holds` every
-    minute call this, so a run that failed or was killed before it scheduled the next still
-    leads to one; the lock makes two callers at the same moment schedule one run, not two.
+    `manage.py purge_personal_data --schedule` at startup and the worker's minute task
+    (core/upkeep.py) call this, so a run that failed or was killed before it scheduled the next
+    still leads to one; the lock makes two callers at the same moment schedule one run, not two.
 
     A run still running is not waiting: the next is scheduled now, and the running one finds it
-    when it ends. A run left RUNNING by a killed worker is queued again by the two commands
-    first (core/outbox.py); it then waits, runs at once and schedules the next itself.
+    when it ends. A run left RUNNING by a killed worker is queued again by `--schedule` and the
+    minute task first (core/outbox.py); it then waits, runs at once and schedules the next itself.
     """
     if not isinstance(purge_personal_data.get_backend(), DatabaseBackend):
         return None
@@ -309,7 +309,7 @@ def purge_personal_data() -> dict[str, int]:
     `manage.py purge_personal_data --schedule` has started it.
 
     Scheduled even when the purge fails, or one database error would end the daily runs; a run
-    killed with its worker is queued again by `manage.py expire_holds` (core/outbox.py), which
+    killed with its worker is queued again by the worker's minute task (core/upkeep.py), which
     also schedules a run whenever none waits.
     """
     now = timezone.now()

@@ -1,18 +1,19 @@
 """`manage.py expire_holds`: release unconfirmed holds whose lifetime has passed.
 
-Run it every minute (cron or a systemd timer). Correctness of the calendar does not depend on
-it: the calendar already ignores stale holds and a booking expires the ones it overlaps. It
-keeps the statuses and the history honest, and the day plan tidy.
+The worker does this every minute by itself (core/upkeep.py); run the command from cron only
+with a task backend other than the database, or if you prefer cron. Correctness of the calendar
+does not depend on it: the calendar already ignores stale holds and a booking expires the ones
+it overlaps. It keeps the statuses and the history honest, and the day plan tidy.
 
-It is also the outbox's watchdog, because it runs outside the worker: tasks left RUNNING by a
-killed worker are queued again (core/outbox.py), and the daily purge is scheduled again if a
-run failed or was killed before it could (core/retention.py).
+Like the worker's minute task it is also the outbox's watchdog: tasks left RUNNING by a killed
+worker are queued again (core/outbox.py), the daily purge is scheduled again if a run failed or
+was killed before it could (core/retention.py), and so is the minute task itself.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from amtstermin.core import booking, outbox, retention
+from amtstermin.core import upkeep
 
 
 class Command(BaseCommand):
@@ -23,7 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         now = timezone.now()
-        expired = booking.expire_holds(now=now)
-        requeued = outbox.requeue_stale(now=now)
-        retention.schedule_daily(now=now)
-        self.stdout.write(f"expired={expired} requeued={requeued}")
+        done = upkeep.tend(now=now)
+        upkeep.schedule_minutely(run_after=now)
+        self.stdout.write(f"expired={done['expired']} requeued={done['requeued']}")
