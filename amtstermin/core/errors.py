@@ -1,9 +1,13 @@
 """Typed domain errors. Each carries a message a citizen can read, in the active language."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Appointment
 
 
 class BookingError(Exception):
@@ -102,37 +106,98 @@ class SlotTaken(BookingError):
         self.alternatives = alternatives or []
 
 
+class OutsideOpeningHours(BookingError):
+    """A walk-in number asked for while the location is closed; `message` says why."""
+
+
 class CheckInError(BookingError):
-    """Base of the rules a check-in can break; nothing was written when it is raised."""
+    """Base of the rules a check-in can break; nothing was written when it is raised.
+
+    `message` speaks to the citizen (kiosk); `clerk_message` to staff at the desk, naming the
+    citizen, when the error knows the appointment.
+    """
 
     message = _("Check-in is not possible. Please ask at the front desk.")
+
+    def __init__(self, message=None, *, appointment: "Appointment | None" = None):
+        self.appointment = appointment
+        super().__init__(message)
+
+    @property
+    def clerk_message(self) -> str:
+        if self.appointment is None:
+            return str(self.message)
+        return self.for_clerk(self.appointment, self.appointment.start.astimezone(self.zone))
+
+    @property
+    def zone(self):
+        return self.appointment.location.zone
+
+    def for_clerk(self, appointment: "Appointment", start: datetime) -> str:
+        return str(self.message)
 
 
 class UnknownReference(CheckInError):
     message = _("We cannot find an appointment with this reference number. Please check it.")
 
+    def for_clerk(self, appointment, start):
+        # Found, but cancelled, expired, done or missed.
+        return _(
+            "The appointment of %(name)s cannot be checked in: its status is “%(status)s”."
+        ) % {
+            "name": appointment.name,
+            "status": appointment.get_status_display(),
+        }
+
 
 class NotToday(CheckInError):
     message = _("Your appointment is not today. Please come on the day of your appointment.")
+
+    def for_clerk(self, appointment, start):
+        return _("The appointment of %(name)s is on %(weekday)s, %(day)s – not today.") % {
+            "name": appointment.name,
+            "weekday": formats.date_format(start, "l"),
+            "day": formats.date_format(start, "MONTH_DAY_FORMAT"),
+        }
 
 
 class NotConfirmed(CheckInError):
     message = _("Your appointment was not confirmed by email. Please ask at the front desk.")
 
+    def for_clerk(self, appointment, start):
+        return _("%(name)s has not confirmed the appointment by email yet.") % {
+            "name": appointment.name
+        }
+
 
 class TooEarly(CheckInError):
-    def __init__(self, come_back_at: datetime):
+    def __init__(self, come_back_at: datetime, *, appointment=None, opens_at=None):
         self.come_back_at = come_back_at
+        self.opens_at = opens_at
         super().__init__(
             _("You are early. Please come back at %(time)s.")
-            % {"time": formats.time_format(come_back_at)}
+            % {"time": formats.time_format(come_back_at)},
+            appointment=appointment,
         )
+
+    def for_clerk(self, appointment, start):
+        return _("%(name)s is early: the appointment is at %(time)s, check-in from %(opens)s.") % {
+            "name": appointment.name,
+            "time": formats.time_format(start),
+            "opens": formats.time_format(self.opens_at.astimezone(self.zone)),
+        }
 
 
 class TooLate(CheckInError):
     message = _(
         "Your appointment time has passed. Please ask at the front desk or book a new appointment."
     )
+
+    def for_clerk(self, appointment, start):
+        return _(
+            "The appointment of %(name)s was at %(time)s; this location asks late arrivals to "
+            "book a new appointment."
+        ) % {"name": appointment.name, "time": formats.time_format(start)}
 
 
 class NotCalled(CheckInError):

@@ -12,9 +12,19 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from . import numbers, staff_scope
-from .errors import NotCalled, NotConfirmed, NotToday, TooEarly, TooLate, UnknownReference
+from .errors import (
+    NotCalled,
+    NotConfirmed,
+    NotToday,
+    OutsideOpeningHours,
+    TooEarly,
+    TooLate,
+    UnknownReference,
+)
 from .items import Item, total_minutes, validate
 from .models import (
     Appointment,
@@ -63,19 +73,22 @@ def check_in(appointment: Appointment, *, now: datetime) -> Visit:
             return existing
         location = appointment.location
         if location.local_date(appointment.start) != location.local_date(now):
-            raise NotToday()
+            raise NotToday(appointment=appointment)
         if appointment.status == Status.RESERVED:
-            raise NotConfirmed()
+            raise NotConfirmed(appointment=appointment)
         if appointment.status not in RECEIVABLE:
-            raise UnknownReference()
-        if now < appointment.start - timedelta(minutes=location.check_in_early_minutes):
+            raise UnknownReference(appointment=appointment)
+        opens_at = appointment.start - timedelta(minutes=location.check_in_early_minutes)
+        if now < opens_at:
             raise TooEarly(
-                come_back_at=(appointment.start - ARRIVE_BEFORE).astimezone(location.zone)
+                come_back_at=(appointment.start - ARRIVE_BEFORE).astimezone(location.zone),
+                appointment=appointment,
+                opens_at=opens_at,
             )
         due = appointment.start
         if now > appointment.start + timedelta(minutes=location.late_tolerance_minutes):
             if location.late_rule == "rebook":
-                raise TooLate()
+                raise TooLate(appointment=appointment)
             due = now  # still served, after those who came on time
         visit = Visit.objects.create(
             location=location,
@@ -96,10 +109,20 @@ def check_in(appointment: Appointment, *, now: datetime) -> Visit:
     return visit
 
 
-def walk_in(location: Location, items: Sequence[Item], *, now: datetime) -> Visit:
-    """A waiting number for someone without an appointment; they fill the gaps."""
+def walk_in(
+    location: Location, items: Sequence[Item], *, now: datetime, despite_closed: bool = False
+) -> Visit:
+    """A waiting number for someone without an appointment; they fill the gaps.
+
+    Raises OutsideOpeningHours while the location is closed, unless the clerk confirmed
+    `despite_closed` (someone let in just before closing is still served).
+    """
     items = list(items)
     validate(items, location)
+    if not despite_closed:
+        reason = closed_because(location, now=now)
+        if reason:
+            raise OutsideOpeningHours(reason)
     with transaction.atomic(durable=True):
         day = location.local_date(now)
         visit = Visit.objects.create(
@@ -116,6 +139,43 @@ def walk_in(location: Location, items: Sequence[Item], *, now: datetime) -> Visi
         )
         _event(visit, VisitEvent.Kind.CHECKED_IN, now)
     return visit
+
+
+def closed_because(location: Location, *, now: datetime) -> str | None:
+    """Why `location` lets nobody in at `now` (closure, public holiday, outside its official
+    opening hours), or None when it is open.
+
+    Without official hours entered only closures and holidays close it: rosters alone cannot
+    tell opening hours from back-office time.
+    """
+    local = now.astimezone(location.zone)
+    closure = location.closures.filter(start__lte=now, end__gt=now).first()
+    if closure:
+        return _("%(location)s is closed: %(reason)s.") % {
+            "location": location.name,
+            "reason": closure.reason,
+        }
+    holiday = location.holidays_between(local.date(), local.date()).get(local.date())
+    if holiday:
+        return _("%(location)s is closed today (%(holiday)s).") % {
+            "location": location.name,
+            "holiday": holiday,
+        }
+    hours = list(location.opening_hours.all())
+    if not hours:
+        return None
+    today = [span for span in hours if span.weekday == local.weekday()]
+    if any(span.opens <= local.time() < span.closes for span in today):
+        return None
+    if not today:
+        return _("%(location)s is closed all day today.") % {"location": location.name}
+    return _("%(location)s is closed now. Opening hours today: %(hours)s.") % {
+        "location": location.name,
+        "hours": ", ".join(
+            f"{formats.time_format(span.opens)}–{formats.time_format(span.closes)}"
+            for span in today
+        ),
+    }
 
 
 def call_next(staff: StaffMember, counter: Counter, *, now: datetime) -> Visit | None:

@@ -1,6 +1,6 @@
 """The waiting area's rules: check-in, walk-ins, call next, recall, no-show, queue status."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import translation
@@ -12,12 +12,21 @@ from amtstermin.core.errors import (
     NotCalled,
     NotConfirmed,
     NotToday,
+    OutsideOpeningHours,
     TooEarly,
     TooLate,
     UnknownReference,
 )
 from amtstermin.core.items import Item
-from amtstermin.core.models import Channel, Counter, Status, Visit, VisitEvent
+from amtstermin.core.models import (
+    Channel,
+    Closure,
+    Counter,
+    OpeningHours,
+    Status,
+    Visit,
+    VisitEvent,
+)
 from tests import factories
 from tests.conftest import berlin
 
@@ -83,6 +92,10 @@ def test_too_early_says_when_to_come_back(office):
 
     assert refused.value.come_back_at == MONDAY - timedelta(minutes=5)
     assert "09:25" in refused.value.message
+    with translation.override("de"):
+        assert refused.value.clerk_message == (
+            "Erika Mustermann ist zu früh da: Der Termin ist um 09:30 Uhr, Einchecken ab 09:15 Uhr."
+        )
     assert not Visit.objects.exists()
     assert status_of(appointment) == Status.BOOKED
 
@@ -101,17 +114,31 @@ def test_late_arrivals_rebook_where_the_location_says_so(office):
     office.location.save()
     appointment = book(office)
 
-    with pytest.raises(TooLate):
+    with pytest.raises(TooLate) as refused:
         visits.check_in(appointment, now=MONDAY + timedelta(minutes=25))
     assert not Visit.objects.exists()
+    with translation.override("de"):
+        assert refused.value.clerk_message == (
+            "Der Termin von Erika Mustermann war um 09:30 Uhr; an diesem Standort buchen "
+            "Verspätete einen neuen Termin."
+        )
 
 
-def test_a_visit_on_another_day_is_refused(office):
+def test_a_visit_on_another_day_is_refused_and_the_clerk_is_told_which_day(office):
     appointment = book(office)
 
-    with pytest.raises(NotToday):
+    with pytest.raises(NotToday) as refused:
         visits.check_in(appointment, now=MONDAY - timedelta(days=3))
     assert not Visit.objects.exists()
+    with translation.override("de"):
+        assert refused.value.message.startswith("Ihr Termin ist nicht heute.")  # the kiosk's
+        assert refused.value.clerk_message == (
+            "Der Termin von Erika Mustermann ist am Montag, 7. Dezember – nicht heute."
+        )
+    with translation.override("en"):
+        assert refused.value.clerk_message == (
+            "The appointment of Erika Mustermann is on Monday, December 7 – not today."
+        )
 
 
 def test_an_unconfirmed_hold_cannot_check_in(office):
@@ -119,17 +146,25 @@ def test_an_unconfirmed_hold_cannot_check_in(office):
     held.status = Status.RESERVED
     held.save(update_fields=["status"])
 
-    with pytest.raises(NotConfirmed):
+    with pytest.raises(NotConfirmed) as refused:
         visits.check_in(held, now=MONDAY - timedelta(minutes=5))
+    with translation.override("de"):
+        assert refused.value.clerk_message == (
+            "Erika Mustermann hat den Termin noch nicht per E-Mail bestätigt."
+        )
 
 
-def test_a_cancelled_appointment_is_unknown_at_check_in(office):
+def test_a_cancelled_appointment_cannot_check_in_and_the_clerk_is_told_why(office):
     appointment = book(office)
     booking.cancel(appointment=appointment, now=BOOKED_AT, channel=Channel.PHONE)
 
-    with pytest.raises(UnknownReference):
+    with pytest.raises(UnknownReference) as refused:
         visits.check_in(appointment, now=MONDAY - timedelta(minutes=5))
     assert not Visit.objects.exists()
+    with translation.override("de"):
+        assert refused.value.clerk_message == (
+            "Der Termin von Erika Mustermann kann nicht eingecheckt werden: Status „abgesagt“."
+        )
 
 
 def test_the_kiosk_reads_a_reference_typed_loosely(office):
@@ -226,6 +261,78 @@ def test_walk_ins_draw_the_next_waiting_number_of_the_day(office):
     assert walk_in.waiting_number != appointment.waiting_number
     assert walk_in.waiting_number.startswith(office.location.waiting_prefix + "-")
     assert walk_in.kind == Visit.Kind.WALK_IN and walk_in.minutes == 15
+
+
+# Walk-ins outside opening hours
+
+FRIDAY_EVENING = berlin(2026, 12, 4, 17, 43)
+
+
+def open_mornings(office):
+    """Official hours Monday to Friday 08:00–12:00, as the demo's Bürgerbüro has them."""
+    for weekday in range(5):
+        OpeningHours.objects.create(
+            location=office.location, weekday=weekday, opens=time(8), closes=time(12)
+        )
+
+
+def test_walk_in_after_closing_time_is_refused_unless_the_clerk_confirms(office):
+    open_mornings(office)
+    items = [Item(office.id_card)]
+
+    with translation.override("de"), pytest.raises(OutsideOpeningHours) as refused:
+        visits.walk_in(office.location, items, now=FRIDAY_EVENING)
+    assert refused.value.message == (
+        "Bürgerbüro Mitte ist jetzt geschlossen. Öffnungszeiten heute: 08:00–12:00 Uhr."
+    )
+    assert not Visit.objects.exists()
+
+    visit = visits.walk_in(office.location, items, now=FRIDAY_EVENING, despite_closed=True)
+    assert visit.kind == Visit.Kind.WALK_IN and visit.state == Visit.State.WAITING
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "issued"), [(7, 59, False), (8, 0, True), (11, 59, True), (12, 0, False)]
+)
+def test_walk_ins_are_issued_from_opening_until_closing_time(office, hour, minute, issued):
+    open_mornings(office)
+    at = berlin(2026, 12, 4, hour, minute)
+
+    if issued:
+        assert visits.walk_in(office.location, [Item(office.id_card)], now=at)
+    else:
+        with pytest.raises(OutsideOpeningHours):
+            visits.walk_in(office.location, [Item(office.id_card)], now=at)
+
+
+def test_walk_in_is_refused_on_a_weekday_without_opening_hours(office):
+    open_mornings(office)
+    saturday = berlin(2026, 12, 5, 10, 0)
+
+    with translation.override("de"), pytest.raises(OutsideOpeningHours) as refused:
+        visits.walk_in(office.location, [Item(office.id_card)], now=saturday)
+    assert refused.value.message == "Bürgerbüro Mitte ist heute den ganzen Tag geschlossen."
+
+
+def test_walk_in_is_refused_on_a_public_holiday_and_during_a_closure(office):
+    items = [Item(office.id_card)]  # no official hours: rosters alone do not close the doors
+    assert visits.walk_in(office.location, items, now=berlin(2026, 12, 4, 19, 0))
+
+    with translation.override("de"), pytest.raises(OutsideOpeningHours) as refused:
+        visits.walk_in(office.location, items, now=berlin(2026, 12, 25, 10, 0))
+    assert refused.value.message == "Bürgerbüro Mitte ist heute geschlossen (Erster Weihnachtstag)."
+
+    Closure.objects.create(
+        location=office.location,
+        start=berlin(2026, 12, 7, 9, 0),
+        end=berlin(2026, 12, 7, 13, 0),
+        reason="Betriebsausflug",
+    )
+    with translation.override("de"), pytest.raises(OutsideOpeningHours) as refused:
+        visits.walk_in(office.location, items, now=MONDAY)
+    assert refused.value.message == "Bürgerbüro Mitte ist geschlossen: Betriebsausflug."
+    assert visits.walk_in(office.location, items, now=berlin(2026, 12, 7, 13, 0))
+    assert Visit.objects.count() == 2
 
 
 def test_recall_no_show_and_done_are_recorded(office):

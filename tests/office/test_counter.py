@@ -2,7 +2,7 @@
 done, check citizens in at the desk, issue walk-in numbers; never anything of another
 department."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,10 +11,13 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from amtstermin.core import visits
 from amtstermin.core.items import Item
-from amtstermin.core.models import Counter, Status, Visit
+from amtstermin.core.models import Counter, OpeningHours, Status, Visit
 from tests import factories
+from tests.conftest import berlin
 from tests.core.test_desk import appointment, daytime_zone
 from tests.office.logins import log_in_verified, user_for
+
+NOW = berlin(2026, 12, 4, 15, 0)  # a Friday afternoon
 
 
 @pytest.fixture
@@ -177,6 +180,45 @@ def test_walk_in_without_services_or_with_too_many_is_refused(at_counter, desk_o
     assert not Visit.objects.exists()
 
 
+def test_walk_in_number_after_closing_time_needs_the_clerks_confirmation(
+    at_counter, desk_office, clock
+):
+    for weekday in range(5):
+        OpeningHours.objects.create(
+            location=desk_office.location, weekday=weekday, opens=time(8), closes=time(12)
+        )
+    field = f"service-{desk_office.id_card.pk}"
+    clock.now = berlin(2026, 12, 4, 11, 0)
+    assertNotContains(at_counter.get(url("walk_in", desk_office)), "Trotzdem Wartenummer")
+
+    clock.now = berlin(2026, 12, 4, 17, 43)  # a Friday, after the 12:00 closing
+    closed = "Bürgerbüro Mitte ist jetzt geschlossen. Öffnungszeiten heute: 08:00–12:00 Uhr."
+    page = at_counter.get(url("walk_in", desk_office))
+    assertContains(page, "Außerhalb der Öffnungszeiten")
+    assertContains(page, closed)
+    assertContains(page, "Trotzdem Wartenummer ausgeben")
+
+    response = at_counter.post(url("walk_in", desk_office), {field: "1"})
+    assertContains(response, "Fehler:", status_code=422)
+    assertContains(
+        response,
+        f'<a class="kern-link" href="#id_despite_closed">{closed}</a>',
+        status_code=422,
+        html=True,
+    )
+    assert not Visit.objects.exists()
+
+    response = at_counter.post(
+        url("walk_in", desk_office), {field: "1", "despite_closed": "on"}, follow=True
+    )
+    visit = Visit.objects.get()
+    assertContains(
+        response,
+        f'<p class="amt-counter-big amt-counter-big--ticket">{visit.waiting_number}</p>',
+        html=True,
+    )
+
+
 def test_clerk_checks_a_citizen_in_found_by_name(at_counter, desk_office, now):
     erika = appointment(desk_office.location, desk_office.id_card, now, name="Erika Mustermann")
     response = at_counter.get(url("desk_search", desk_office), {"q": "mustermann"})
@@ -192,12 +234,25 @@ def test_clerk_checks_a_citizen_in_found_by_name(at_counter, desk_office, now):
     assert Visit.objects.get().appointment == erika
 
 
-def test_early_citizen_is_told_when_to_come_back(at_counter, desk_office, now):
-    start = now + timedelta(minutes=40)
-    early = appointment(desk_office.location, desk_office.id_card, start)
+def test_clerk_is_told_from_when_an_early_citizen_can_check_in(at_counter, desk_office):
+    early = appointment(desk_office.location, desk_office.id_card, berlin(2026, 12, 4, 15, 40))
     response = at_counter.post(url("check_in", desk_office, appointment_id=early.pk), follow=True)
-    come_back = (start - timedelta(minutes=5)).astimezone(desk_office.location.zone)
-    assertContains(response, f"Bitte kommen Sie um {come_back:%H:%M} Uhr wieder.")
+    assertContains(
+        response,
+        "Erika Mustermann ist zu früh da: Der Termin ist um 15:40 Uhr, Einchecken ab 15:25 Uhr.",
+    )
+    assertNotContains(response, "Bitte kommen Sie")  # that is the kiosk's wording
+    assert not Visit.objects.exists()
+
+
+def test_clerk_is_told_the_day_of_an_appointment_on_another_day(at_counter, desk_office):
+    monday = berlin(2026, 12, 7, 9, 30)
+    erika = appointment(desk_office.location, desk_office.id_card, monday)
+    response = at_counter.post(url("check_in", desk_office, appointment_id=erika.pk), follow=True)
+    assertContains(
+        response, "Der Termin von Erika Mustermann ist am Montag, 7. Dezember – nicht heute."
+    )
+    assertNotContains(response, "Ihr Termin")
     assert not Visit.objects.exists()
 
 
@@ -207,7 +262,10 @@ def test_late_citizen_follows_the_locations_rule(at_counter, desk_office, now):
     where.late_rule = "rebook"
     where.save()
     check_in = url("check_in", desk_office, appointment_id=late.pk)
-    assertContains(at_counter.post(check_in, follow=True), "Ihre Terminzeit ist vorbei.")
+    assertContains(
+        at_counter.post(check_in, follow=True),
+        "an diesem Standort buchen Verspätete einen neuen Termin.",
+    )
     assert not Visit.objects.exists()
 
     where.late_rule = "serve"

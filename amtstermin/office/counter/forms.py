@@ -60,6 +60,13 @@ class WalkInForm(ServiceQuantities):
 
     too_many = _("“%(name)s” can be issued at most %(max)s times.")
 
+    # Shown only while the location is closed: the clerk confirms that this person is served.
+    despite_closed = forms.BooleanField(
+        required=False,
+        label=_("Issue a waiting number anyway"),
+        help_text=_("For someone let in before closing time, or an agreed exception."),
+    )
+
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not self.items():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amtstermin.core import desk, inputs, visits
-from amtstermin.core.errors import BookingError, CheckInError
+from amtstermin.core.errors import BookingError, CheckInError, OutsideOpeningHours
 from amtstermin.core.models import Appointment, Counter, Location, Service, StaffMember, Visit
 
 from ..access import (
@@ -179,7 +179,7 @@ def check_in(
     try:
         visit = visits.check_in(appointment, now=timezone.now())
     except CheckInError as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.clerk_message)
     else:
         late = visit.due_at > appointment.start
         text = (
@@ -204,9 +204,17 @@ def walk_in(request: HttpRequest, staff: StaffMember, location: Location) -> Htt
         .filter(department__in=visible_departments(staff))
     )
     form = WalkInForm(request.POST if request.method == "POST" else None, services=services)
+    now = timezone.now()
     if request.method == "POST" and form.is_valid():
         try:
-            visit = visits.walk_in(location, form.items(), now=timezone.now())
+            visit = visits.walk_in(
+                location,
+                form.items(),
+                now=now,
+                despite_closed=form.cleaned_data["despite_closed"],
+            )
+        except OutsideOpeningHours as refused:
+            form.add_error("despite_closed", refused.message)
         except BookingError as refused:
             form.add_error(None, refused.message)
         else:
@@ -218,7 +226,8 @@ def walk_in(request: HttpRequest, staff: StaffMember, location: Location) -> Htt
         issued = get_object_or_404(
             _visits(location, staff).prefetch_related("items__service"), pk=number
         )
-    context = {"location": location, "form": form, "issued": issued}
+    closed = visits.closed_because(location, now=now) if issued is None else None
+    context = {"location": location, "form": form, "issued": issued, "closed": closed}
     return render(
         request, "office/counter/walk_in.html", context, status=422 if form.errors else 200
     )
