@@ -5,7 +5,7 @@ stands on Friday 4 December, 15:00 (tests/citizen/conftest.py).
 """
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from urllib.parse import quote, unquote
 
 import pytest
@@ -86,10 +86,44 @@ def test_the_appointments_own_time_counts_as_free_when_moving_it(client, office,
     moving = client.get(calendar_of(booked.token))
 
     assertContains(booking_anew, "Montag, 7. Dezember, 41 freie Zeiten")
-    assertContains(moving, "Montag, 7. Dezember, 46 freie Zeiten")
+    # All 46 starts but its own 09:00, which is no move at all.
+    assertContains(moving, "Montag, 7. Dezember, 45 freie Zeiten")
     starts = offered(client.get(times_of(booked.token, MONDAY)))
-    assert len(starts) == 46
-    assert {"2026-12-07T08:50:00+01:00", "2026-12-07T09:00:00+01:00"} <= set(starts)
+    assert len(starts) == 45
+    assert {"2026-12-07T08:50:00+01:00", "2026-12-07T09:05:00+01:00"} <= set(starts)
+    assert "2026-12-07T09:00:00+01:00" not in starts
+
+
+def test_the_first_free_day_for_moving_is_not_the_appointments_day_with_no_other_time(
+    client, office, booked
+):
+    # Monday's only quarter hour is the appointment itself.
+    office.clerk.roster.filter(weekday=0).update(start_time=time(9), end_time=time(9, 15))
+
+    moving = client.get(calendar_of(booked.token))
+
+    assertContains(moving, "Erster freier Tag: Dienstag, 8. Dezember 2026")
+    assertContains(moving, "Montag, 7. Dezember, keine freien Zeiten")
+    assertNotContains(moving, f'href="{times_of(booked.token, MONDAY)}"')
+
+
+def test_the_current_time_is_refused_as_a_new_one_and_nothing_is_sent(client, booked, mailoutbox):
+    asked = client.get(confirm_of(booked.token, MONDAY_9))
+
+    assert asked.status_code == 422
+    assertContains(asked, "Das ist Ihr bisheriger Termin</h1>", status_code=422)
+    assertContains(
+        asked,
+        "Das ist bereits Ihr Termin. Bitte wählen Sie eine andere Zeit.",
+        status_code=422,
+    )
+    assertNotContains(asked, "Termin verschieben</span>", status_code=422)
+    # Posted anyway (or the second click of a double click): nothing moves, nothing is mailed.
+    posted = client.post(confirm_of(booked.token, MONDAY_9))
+    assertRedirects(posted, f"/termin/verwalten/{booked.token}/", fetch_redirect_response=False)
+    assert fresh(booked).sequence == booked.appointment.sequence
+    assert not AppointmentEvent.objects.filter(kind=AppointmentEvent.Kind.RESCHEDULED).exists()
+    assert mailoutbox == []
 
 
 def test_the_times_for_moving_link_to_a_confirmation(client, booked):

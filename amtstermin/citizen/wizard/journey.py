@@ -24,10 +24,11 @@ class Journey:
     location: Location
     items: list[Item]
     exclude: int | None = None  # the appointment being moved: its own time counts as free
+    current: datetime | None = None  # …but is never offered as the new one
 
     def free(self, *, now: datetime) -> availability.Availability:
         # The calendar of a new booking is the hot path: served from the version-keyed cache.
-        return availability.compute(
+        found = availability.compute(
             self.location,
             self.items,
             now=now,
@@ -35,6 +36,7 @@ class Journey:
             exclude=self.exclude,
             cached=self.exclude is None,
         )
+        return found.without(self.current) if self.current else found
 
     def window(self, *, now: datetime) -> availability.Window:
         return availability.window(self.location, channel=Channel.ONLINE, now=now)

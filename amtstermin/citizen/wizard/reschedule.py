@@ -31,7 +31,12 @@ def _changeable(request: HttpRequest, token: str) -> tuple[Appointment | None, H
 
 
 def _journey(appointment: Appointment) -> Journey:
-    return Journey(appointment.location, summary.items_of(appointment), exclude=appointment.pk)
+    return Journey(
+        appointment.location,
+        summary.items_of(appointment),
+        exclude=appointment.pk,
+        current=appointment.start,
+    )
 
 
 def _context(appointment: Appointment, token: str) -> dict:
@@ -76,6 +81,16 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     journey = _journey(appointment)
     start = parse_start(request.GET.get("beginn"))
     context = {**_context(appointment, token), "journey": journey}
+    if start == appointment.start:
+        if request.method == "POST":
+            return redirect("citizen:appointment", token=token)  # a double click: moved already
+        message = _("This is the time you already have. Please choose another time.")
+        return unprocessable(
+            request,
+            "citizen/wizard/reschedule_taken.html",
+            {**context, "same_time": True},
+            message=message,
+        )
     if start is None or not is_free(journey, start):
         return taken(request, "citizen/wizard/reschedule_taken.html", context)
     context["start"] = start.astimezone(journey.location.zone)

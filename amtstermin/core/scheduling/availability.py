@@ -45,6 +45,16 @@ class Availability:
         days = self.days()
         return days[0] if days else None
 
+    def without(self, start: datetime) -> "Availability":
+        """The same free starts but `start`: an appointment being moved is not offered its own
+        time (its own time still counts as free for every other start, by `exclude`)."""
+        masks = dict(self.masks)
+        for day, grid in self.grids.items():
+            unit = (start - grid.start) / timedelta(minutes=self.location.slot_minutes)
+            if 0 <= unit < grid.units and unit == int(unit):
+                masks[day] = masks.get(day, 0) & ~(1 << int(unit))
+        return Availability(self.location, self.grids, masks)
+
     def starts(self, day: date) -> list[datetime]:
         grid = self.grids.get(day)
         if grid is None:
