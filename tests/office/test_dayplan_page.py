@@ -82,8 +82,32 @@ def test_clerk_sees_each_clerks_roster_absence_appointments_and_gaps(signed_in, 
     for text in ("09:00–09:15", "Gebucht", citizen.waiting_number, "Erika Mustermann"):
         assert text in body
     assert "1 × Personalausweis" in body
-    for gap in ("Frei 08:00–09:00", "Frei 09:15–10:00", "Frei 11:00–12:00", "Frei 13:00–15:00"):
+    for gap in ("Frei 08:00–09:00", "Frei 09:15–10:00", "Frei 11:00–12:00"):
         assert gap in body
+    assert "Frei für Telefon und Schalter 13:00–15:00" in body
+
+
+def test_each_block_sits_in_its_clerks_column_and_its_rows_of_five_minutes(
+    signed_in, office, citizen
+):
+    """08:00 is grid row 2 (row 1 holds the names): Erika at 09:00 for 15 minutes starts in
+    row 14 and spans 3 rows, in the first clerk's column (column 1 holds the hours)."""
+    response = signed_in.get(plan_url(office, tag="2026-12-07"))
+
+    body = response.content.decode()
+    assert "amt-day--n-1" in body
+    assert "amt-day__item--booked amt-c-2 amt-r-14 amt-s-3" in body
+    assert "amt-day__band--online amt-c-2 amt-r-2 amt-s-48" in body
+
+
+def test_today_has_a_now_line_and_other_days_none(signed_in, office, clock):
+    clock.now = berlin(2026, 12, 7, 10, 37)
+
+    today = signed_in.get(plan_url(office, tag="2026-12-07")).content.decode()
+    tomorrow = signed_in.get(plan_url(office, tag="2026-12-08")).content.decode()
+
+    assert "Jetzt 10:37" in today and "amt-day__now amt-r-33" in today
+    assert "Jetzt" not in tomorrow
 
 
 def test_the_plan_moves_a_day_at_a_time_and_says_when_nobody_is_rostered(signed_in, office):

@@ -1,4 +1,4 @@
-"""The day plan of one location: a timeline per clerk, and a printable list of the day."""
+"""The day plan of one location: a day view with a column per clerk, and a printable list."""
 
 from datetime import timedelta
 
@@ -17,7 +17,8 @@ from .timeline import lay_out, parse_day
 @staff_view()
 def day_plan(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
     location = get_object_or_404(visible_locations(staff), pk=location_id)
-    today = location.local_date(timezone.now())
+    now = timezone.now()
+    today = location.local_date(now)
     wanted = request.GET.get("tag", "").strip()
     day = parse_day(wanted) if wanted else today
     error_message = None
@@ -48,5 +49,5 @@ def day_plan(request: HttpRequest, staff: StaffMember, location_id: int) -> Http
         listed = sorted((a for a in everyone if a.pk in visible), key=lambda a: a.start)
         context["rows"] = [(a, lanes[a.pk]) for a in listed]
         return render(request, "office/dayplan/day_list.html", context, status=status)
-    context["timeline"] = lay_out(plan, visible)
+    context["timeline"] = lay_out(plan, visible, now=now)
     return render(request, "office/dayplan/day_plan.html", context, status=status)
