@@ -32,8 +32,9 @@ from .models import (
     Location,
     Status,
 )
+from .notifications import mail
 from .notifications.events import MailEvent
-from .notifications.tasks import schedule_reminder, send_appointment_mail
+from .notifications.tasks import schedule_reminder, send_appointment_mail, send_manage_link_mail
 from .scheduling import availability, capacity, engine
 from .transactions import require_transaction
 
@@ -411,6 +412,21 @@ def find_by_token(token: str, *, mailed: bool = False) -> Appointment | None:
         keys = keys.filter(mailed=True)
     found = keys.select_related("appointment__location").first()
     return found.appointment if found else None
+
+
+def send_manage_link(*, reference: str, email: str, now: datetime) -> None:
+    """Queue a mail with a fresh manage link, sent only if `reference` (canonical, see
+    numbers.parse_reference) and `email` belong to one active appointment.
+
+    Queued whether they match or not, and looked up only by the worker: the asking page does
+    the same work either way, so neither its answer nor its timing tells a stranger whether an
+    appointment exists. The mail goes to the address on record.
+    """
+    send_manage_link_mail.enqueue(
+        reference=reference,
+        address_digest=mail.digest_address(email),
+        window=mail.manage_link_window(now),
+    )
 
 
 def _expire(candidates, *, now: datetime) -> int:

@@ -51,6 +51,10 @@ BOOKING = Rate("booking", posts=10, window_seconds=10 * 60)
 # in ten minutes leave room for corrections after a 422, while a script cannot fill the
 # office's queue or use the receipt mail to flood someone else's mailbox.
 ONLINE_REQUEST = Rate("online_request", posts=10, window_seconds=10 * 60)
+# "Send me my link again" POSTs (booking.send_manage_link). A citizen needs one, or two after a
+# typo; five in ten minutes leave room for that, while a script trying references against an
+# address learns nothing from the answer anyway and gets through a mere five a window.
+MANAGE_LINK = Rate("manage_link", posts=5, window_seconds=10 * 60)
 
 # Holds without the proof of work may together take at most this share of a location-day: of
 # the time still free for online booking there plus what such holds already hold. Each hold

@@ -10,6 +10,7 @@ class MailEvent(models.TextChoices):
     CANCELLED = "cancelled"
     REMINDER = "reminder"  # a while before the start; see notifications/reminders.py
     DISRUPTED = "disrupted"  # a roster change left nobody to serve it: please choose a new time
+    MANAGE_LINK = "manage-link"  # asked for again on the start page (booking.send_manage_link)
 
 
 # An online request's first mail when it came without the proof of work: please confirm. Its

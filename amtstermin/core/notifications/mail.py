@@ -2,12 +2,14 @@
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +29,7 @@ HEADINGS = {
     MailEvent.CANCELLED: gettext_lazy("Your appointment has been cancelled"),
     MailEvent.REMINDER: gettext_lazy("Reminder of your appointment"),
     MailEvent.DISRUPTED: gettext_lazy("Unfortunately we have to move your appointment"),
+    MailEvent.MANAGE_LINK: gettext_lazy("The link to your appointment"),
 }
 
 # A mail goes out only while it still describes the appointment: a "booked" mail held up by a
@@ -38,13 +41,23 @@ STILL_APPLIES = {
     MailEvent.CANCELLED: {Status.CANCELLED},
     MailEvent.REMINDER: {Status.BOOKED},
     MailEvent.DISRUPTED: {Status.RESERVED, Status.BOOKED},
+    # Checked in too: the page then shows the citizen's place in the queue.
+    MailEvent.MANAGE_LINK: {Status.RESERVED, Status.BOOKED, Status.CHECKED_IN},
 }
 # No .ics on these: a hold is not in anyone's calendar yet, and a reminder's entry already is,
 # from the booked or moved mail with the same SEQUENCE; repeating it can only make some clients
 # ask again or show the appointment twice. The manage page offers the file to whoever lost it.
 # A disrupted appointment keeps its entry until the citizen picks a new time; the moved mail
 # then replaces it.
-WITHOUT_CALENDAR = {MailEvent.CONFIRM_REQUEST, MailEvent.REMINDER, MailEvent.DISRUPTED}
+WITHOUT_CALENDAR = {
+    MailEvent.CONFIRM_REQUEST,
+    MailEvent.REMINDER,
+    MailEvent.DISRUPTED,
+    MailEvent.MANAGE_LINK,
+}
+# One manage-link mail per appointment in each such window, however often it is asked for: a
+# script that knows a reference and its address cannot flood that mailbox.
+MANAGE_LINK_WINDOW = timedelta(minutes=10)
 
 
 def deliver(
@@ -57,18 +70,56 @@ def deliver(
     Raises OSError (smtplib.SMTPException is one) when the SMTP server fails; the mail is not
     recorded as sent then, so a later attempt sends it, with the same link (links.mail_key).
     """
-    appointment = (
-        Appointment.objects.select_related("location")
-        .prefetch_related(summary.ITEMS)
-        .filter(pk=appointment_id)
-        .first()
-    )
+    appointment = _load(pk=appointment_id)
     if appointment is None or not appointment.email:
         return False  # purged since, or booked by phone without an address
     if reason := _outdated(appointment, event, sequence=sequence, now=now):
         logger.info("Mail %s for %s dropped: %s", event, appointment, reason)
         return False
-    message_id = message_id_for(appointment, event)
+    return _send(appointment, event, message_id_for(appointment, event), now=now)
+
+
+def deliver_manage_link(*, reference: str, address_digest: str, window: int, now: datetime) -> bool:
+    """Mail a fresh manage link if `reference` names an active appointment booked with the
+    address behind `address_digest` (see digest_address); True if sent.
+
+    The mail goes to the address on record, never to one typed in. Raises OSError as deliver().
+    """
+    appointment = _load(reference=reference)
+    if appointment is None or not appointment.email:
+        return False
+    if not constant_time_compare(digest_address(appointment.email), address_digest):
+        return False
+    event = MailEvent.MANAGE_LINK
+    if reason := _outdated(appointment, event, sequence=None, now=now):
+        logger.info("Mail %s for %s dropped: %s", event, appointment, reason)
+        return False
+    message_id = f"<{appointment.reference}.{event}.{window}@{ics.site_host()}>"
+    return _send(appointment, event, message_id, now=now)
+
+
+def digest_address(address: str) -> str:
+    """An email address as the manage-link task carries it: an HMAC, so no task row holds it."""
+    typed = address.strip().lower()
+    return salted_hmac("amtstermin.manage-link", typed, algorithm="sha256").hexdigest()
+
+
+def manage_link_window(now: datetime) -> int:
+    """The number of the MANAGE_LINK_WINDOW that `now` falls in."""
+    return int(now.timestamp() // MANAGE_LINK_WINDOW.total_seconds())
+
+
+def _load(**lookup) -> Appointment | None:
+    return (
+        Appointment.objects.select_related("location")
+        .prefetch_related(summary.ITEMS)
+        .filter(**lookup)
+        .first()
+    )
+
+
+def _send(appointment: Appointment, event: MailEvent, message_id: str, *, now: datetime) -> bool:
+    """Send the mail `message_id` unless it was sent already; True if sent."""
     if SentMessage.objects.filter(message_id=message_id).exists():
         return False
     token = None
@@ -81,7 +132,8 @@ def deliver(
         )
         AccessToken.objects.bulk_create([key], ignore_conflicts=True)  # stored at the first try
     sent = SentMessage(message_id=message_id, appointment=appointment, sent_at=now)
-    send_and_record(compose(appointment, event, token=token, now=now), sent)
+    message = compose(appointment, event, token=token, now=now, message_id=message_id)
+    send_and_record(message, sent)
     return True
 
 
@@ -107,6 +159,10 @@ def _outdated(
         return f"it changed since (version {appointment.sequence}, not {sequence})"
     if event == MailEvent.REMINDER and appointment.start <= now:
         return "it has begun"  # a worker that was down for a day must not remind of yesterday
+    if event == MailEvent.MANAGE_LINK and (
+        appointment.end <= now or appointment.is_stale_hold(now=now)
+    ):
+        return "it is over"
     return None
 
 
@@ -116,7 +172,12 @@ def message_id_for(appointment: Appointment, event: MailEvent) -> str:
 
 
 def compose(
-    appointment: Appointment, event: MailEvent, *, token: str | None, now: datetime
+    appointment: Appointment,
+    event: MailEvent,
+    *,
+    token: str | None,
+    now: datetime,
+    message_id: str | None = None,
 ) -> EmailMultiAlternatives:
     """The mail for `event` in the appointment's language and its location's time zone.
 
@@ -138,11 +199,11 @@ def compose(
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(location.name),
         to=[appointment.email],
         reply_to=[location.email] if location.email else None,
         headers={
-            "Message-ID": message_id_for(appointment, event),
+            "Message-ID": message_id or message_id_for(appointment, event),
             # RFC 3834: out-of-office replies must not answer a machine.
             "Auto-Submitted": "auto-generated",
         },
@@ -151,6 +212,11 @@ def compose(
     if calendar is not None:
         message.attach(CALENDAR_FILE, calendar.decode(), "text/calendar")
     return message
+
+
+def sender(name: str) -> str:
+    """DEFAULT_FROM_EMAIL's address under `name`: the office that writes, not always one name."""
+    return formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
 def _context(

@@ -38,6 +38,22 @@ def send_appointment_mail(
 
 
 @task()
+def send_manage_link_mail(
+    *, reference: str, address_digest: str, window: int, attempt: int = 1
+) -> None:
+    """Mail a fresh manage link if the reference and address match (mail.deliver_manage_link)."""
+    outbox.deliver_or_retry(
+        send_manage_link_mail,
+        lambda: mail.deliver_manage_link(
+            reference=reference, address_digest=address_digest, window=window, now=timezone.now()
+        ),
+        what=f"Manage link for {reference}",
+        attempt=attempt,
+        arguments={"reference": reference, "address_digest": address_digest, "window": window},
+    )
+
+
+@task()
 def send_online_request_mail(*, request_id: int, event: str, attempt: int = 1) -> None:
     """Send the email for `event` (the status it reports) of an online request, once."""
     outbox.deliver_or_retry(
