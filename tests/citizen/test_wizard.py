@@ -822,12 +822,7 @@ def test_contact_step_asks_for_name_email_phone_language_and_consent(client, off
     [
         ({"name": ""}, "id_name", "Geben Sie Ihren Vor- und Nachnamen ein."),
         ({"name": "   "}, "id_name", "Geben Sie Ihren Vor- und Nachnamen ein."),
-        (
-            {"name": "E" * 121},
-            "id_name",
-            "Bitte sicherstellen, dass der Wert aus höchstens 120 Zeichen besteht. "
-            "(Er besteht aus 121 Zeichen.)",
-        ),
+        ({"name": "E" * 121}, "id_name", "Bitte kürzen Sie den Namen auf höchstens 120 Zeichen."),
         ({"email": ""}, "id_email", "Geben Sie Ihre E-Mail-Adresse ein."),
         (
             {"email": "erika.example.org"},
@@ -841,6 +836,13 @@ def test_contact_step_asks_for_name_email_phone_language_and_consent(client, off
             "+49 2381 123456.",
         ),
         ({"language": "fr"}, "id_language", "Wählen Sie eine der angezeigten Sprachen aus."),
+        # Too long: plain German instead of Django's "Ensure this value has at most …".
+        ({"name": "E" * 5000}, "id_name", "Bitte kürzen Sie den Namen auf höchstens 120 Zeichen."),
+        (
+            {"phone": "0" * 31},
+            "id_phone",
+            "Bitte kürzen Sie die Telefonnummer auf höchstens 30 Zeichen.",
+        ),
         (
             {"consent": ""},
             "id_consent",

@@ -43,7 +43,10 @@ class ContactForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
-        error_messages={"required": _("Enter your full name.")},
+        error_messages={
+            "required": _("Enter your full name."),
+            "max_length": _("Please shorten the name to at most %(limit_value)d characters."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -53,6 +56,9 @@ class ContactForm(forms.Form):
         error_messages={
             "required": _("Enter your email address."),
             "invalid": _("Enter an email address in the correct format, like name@example.de."),
+            "max_length": _(
+                "Please shorten the email address to at most %(limit_value)d characters."
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -61,6 +67,11 @@ class ContactForm(forms.Form):
         required=False,
         max_length=30,
         help_text=_("Only used if we have to reach you at short notice."),
+        error_messages={
+            "max_length": _(
+                "Please shorten the phone number to at most %(limit_value)d characters."
+            ),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     language = forms.ChoiceField(
