@@ -239,6 +239,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bürgerbüro <termine
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "amtstermin.csrf_failure.csrf_failure"  # explains, leads back to the form
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind a TLS-terminating proxy Django sees plain HTTP. TRUSTED_PROXY_SSL_HEADER=1 believes the
 # proxy's X-Forwarded-Proto: set it only if the proxy overwrites that header on every request,

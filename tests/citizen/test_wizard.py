@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import altcha
 import pytest
+from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -1283,3 +1284,32 @@ def test_no_step_writes_an_attribute_twice(client, office):
         parser = _Attributes()
         parser.feed(page.content.decode())
         assert parser.doubled == [], f"BUG: attributes written twice on {page.request['PATH_INFO']}"
+
+
+# A form sent without its CSRF cookie
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        ("http://testserver/termin/kontakt/?erneut=1", "/termin/kontakt/?erneut=1"),
+        ("https://evil.example.org/termin/kontakt/", "/"),
+        (None, "/"),
+    ],
+)
+def test_a_form_without_its_cookie_gets_a_page_that_explains_and_leads_back(office, referer, back):
+    browser = Client(enforce_csrf_checks=True)  # a session that expired: no CSRF cookie
+    headers = {"Referer": referer} if referer else {}
+
+    response = browser.post(SERVICES, quantities((office.id_card, 1)), headers=headers)
+
+    assert response.status_code == 403
+    assertContains(response, "<title>Fehler: Formular abgelaufen", status_code=403)
+    assertContains(response, "Ihr Formular konnte nicht gesendet werden</h1>", status_code=403)
+    assertContains(response, "Cookies", status_code=403)
+    assertNotContains(response, "CSRF", status_code=403)
+    link = f'<a class="kern-btn kern-btn--primary" href="{back}">'
+    assertContains(response, link, status_code=403)
+    assertContains(response, "Zurück zum Formular", status_code=403)
+    assert "csrftoken" in response.cookies  # the form works again once reopened
+    assert draft_of(browser) is None
