@@ -1,8 +1,10 @@
-"""Figures of one location over a day or an ISO week, from appointments and visit events.
+"""Figures of one location over a day, an ISO week, a month or a year, from appointments and
+visit events, and the same figures of the period before for comparison.
 
 All days are the location's local days. Six queries whatever the range (seven for some
 departments): appointments, visits, their services, and capacity.load()'s three for the rostered
-time. Nothing here renders HTML.
+time; the rest is one pass in Python, so a year costs as many queries as a day. Nothing here
+renders HTML.
 
 Definitions (the tests spell them out with numbers):
 - Bookings: appointments starting in the range that were booked and not cancelled or expired,
@@ -19,9 +21,13 @@ Definitions (the tests spell them out with numbers):
 - Processing: first call to done, per service, only for visits with one service in quantity 1:
   a visit for two services or units cannot be split by the clock, and an even split would blur
   exactly the figure the suggestion adjusts.
-- Utilisation: booked minutes / available minutes, where available is the rostered time (online
+- Utilisation: used minutes / available minutes, where available is the rostered time (online
   and kept back) without absences, closures and holidays, i.e. what is booked plus what is still
-  free according to capacity.load().
+  free according to capacity.load(). Used: the booked minutes plus the expected minutes of the
+  walk-ins that were called; walk-ins fill the free time, so on each day they count up to the
+  free minutes at most (one served in a no-show's booked time is not counted twice).
+- Comparison: the period before of the same kind (the day, ISO week, calendar month or year
+  before). Counts and minutes change by a relative share ("+12 %"), shares by percentage points.
 """
 
 import csv
@@ -61,24 +67,61 @@ SUGGEST_FROM_GAP = 0.2
 class Period:
     first: date
     last: date  # inclusive
+    kind: str  # one of KINDS
 
     @classmethod
     def day(cls, day: date) -> "Period":
-        return cls(day, day)
+        return cls(day, day, "day")
 
     @classmethod
     def week(cls, day: date) -> "Period":
         """The ISO week (Monday to Sunday) that contains `day`."""
         monday = day - timedelta(days=day.weekday())
-        return cls(monday, monday + timedelta(days=6))
+        return cls(monday, monday + timedelta(days=6), "week")
 
-    @property
-    def is_week(self) -> bool:
-        return self.first != self.last
+    @classmethod
+    def month(cls, day: date) -> "Period":
+        """The calendar month that contains `day`."""
+        first = day.replace(day=1)
+        following = (first + timedelta(days=31)).replace(day=1)
+        return cls(first, following - timedelta(days=1), "month")
+
+    @classmethod
+    def year(cls, day: date) -> "Period":
+        return cls(date(day.year, 1, 1), date(day.year, 12, 31), "year")
+
+    @classmethod
+    def of(cls, kind: str, day: date) -> "Period":
+        """The period of `kind` that contains `day`; ValueError for an unknown kind."""
+        if kind not in KINDS:
+            raise ValueError(kind)
+        return getattr(cls, kind)(day)
+
+    def previous(self) -> "Period":
+        """The period of the same kind just before: the figures are compared with it."""
+        return Period.of(self.kind, self.first - timedelta(days=1))
+
+    def following(self) -> "Period":
+        return Period.of(self.kind, self.last + timedelta(days=1))
 
     @property
     def days(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def parts(self) -> list["Period"]:
+        """What the utilisation is broken down by: days of a day or week, the (ISO) weeks of a
+        month cut at its ends, the months of a year. A month of 31 day rows reads badly."""
+        if self.kind == "month":
+            weeks = [
+                Period.week(day) for day in self.days if day.weekday() == 0 or day == self.first
+            ]
+            return [Period(max(w.first, self.first), min(w.last, self.last), "week") for w in weeks]
+        if self.kind == "year":
+            return [Period.month(date(self.first.year, month, 1)) for month in range(1, 13)]
+        return [Period.day(day) for day in self.days]
+
+
+KINDS = ("day", "week", "month", "year")
 
 
 @dataclass(frozen=True)
@@ -105,15 +148,35 @@ class ServiceTiming:
 
 
 @dataclass(frozen=True)
-class DayFigures:
-    day: date
-    bookings: int
+class Usage:
+    """Bookings and minutes of a day, or of the days of a part of the period added up."""
+
+    period: Period
+    bookings: int  # walk-ins included
     booked_minutes: int
+    walk_in_minutes: int  # expected minutes of the walk-ins called
+    used_minutes: int  # booked plus walk-ins, these at most up to the free minutes each day
     available_minutes: int
+
+    @classmethod
+    def of_day(cls, day: date, bookings: int, booked: int, walk_in: int, available: int) -> "Usage":
+        used = booked + min(walk_in, max(available - booked, 0))
+        return cls(Period.day(day), bookings, booked, walk_in, used, available)
+
+    @classmethod
+    def total(cls, period: Period, days: Sequence["Usage"]) -> "Usage":
+        return cls(
+            period,
+            sum(day.bookings for day in days),
+            sum(day.booked_minutes for day in days),
+            sum(day.walk_in_minutes for day in days),
+            sum(day.used_minutes for day in days),
+            sum(day.available_minutes for day in days),
+        )
 
     @property
     def utilisation(self) -> float | None:
-        return ratio(self.booked_minutes, self.available_minutes)
+        return ratio(self.used_minutes, self.available_minutes)
 
 
 @dataclass(frozen=True)
@@ -129,7 +192,7 @@ class Statistics:
     waiting_appointments: Spread
     waiting_walk_ins: Spread
     services: list[ServiceTiming]
-    days: list[DayFigures] = field(default_factory=list)
+    days: list[Usage] = field(default_factory=list)
 
     @property
     def total_bookings(self) -> int:
@@ -144,16 +207,49 @@ class Statistics:
         return ratio(self.on_time, self.checked_in)
 
     @property
+    def usage(self) -> Usage:
+        return Usage.total(self.period, self.days)
+
+    @property
     def booked_minutes(self) -> int:
-        return sum(day.booked_minutes for day in self.days)
+        return self.usage.booked_minutes
 
     @property
     def available_minutes(self) -> int:
-        return sum(day.available_minutes for day in self.days)
+        return self.usage.available_minutes
 
     @property
     def utilisation(self) -> float | None:
-        return ratio(self.booked_minutes, self.available_minutes)
+        return self.usage.utilisation
+
+    def parts(self) -> list[Usage]:
+        """The usage per part of the period (Period.parts), in one pass over the days."""
+        by_day = {day.period.first: day for day in self.days}
+        return [
+            Usage.total(part, [by_day[day] for day in part.days]) for part in self.period.parts()
+        ]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A period's figures beside those of the period before."""
+
+    current: Statistics
+    previous: Statistics
+
+
+def relative_change(current: float | None, previous: float | None) -> float | None:
+    """(current - previous) / previous; None without both or from nothing."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return (current - previous) / previous
+
+
+def point_change(current: float | None, previous: float | None) -> float | None:
+    """The change of a share in percentage points; None without both."""
+    if current is None or previous is None:
+        return None
+    return (current - previous) * 100
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -219,6 +315,7 @@ def compute(
             "called_at",
             "finished_at",
             "appointment__start",
+            "minutes",
             named=True,
         )
     )
@@ -256,6 +353,20 @@ def compute(
     )
 
 
+def compare(
+    location: Location,
+    period: Period,
+    *,
+    now: datetime,
+    departments: Sequence[Department] | None = None,
+) -> Comparison:
+    """The figures of `period` and of the period of the same kind before it (twice compute())."""
+    return Comparison(
+        compute(location, period, now=now, departments=departments),
+        compute(location, period.previous(), now=now, departments=departments),
+    )
+
+
 def _service_timings(visits: list) -> list[ServiceTiming]:
     served = {
         visit.pk: visit.finished_at - visit.called_at
@@ -290,9 +401,14 @@ def _timing(name: str, planned: int, processing: Spread) -> ServiceTiming:
     return ServiceTiming(name, planned, processing, suggested)
 
 
-def _days(location, period, appointments, walk_ins, staff_ids, *, now) -> list[DayFigures]:
+def _days(location, period, appointments, walk_ins, staff_ids, *, now) -> list[Usage]:
     free = capacity.load(location, period.first, period.last, channel=Channel.PHONE, now=now)
     bookings: Counter[date] = Counter(visit.waiting_day for visit in walk_ins)
+    walk_in_minutes: Counter[date] = Counter()
+    for visit in walk_ins:
+        # A walk-in who left before the call took no clerk's time.
+        if visit.called_at is not None and visit.state != Visit.State.NO_SHOW:
+            walk_in_minutes[visit.waiting_day] += visit.minutes
     booked: Counter[date] = Counter()
     for row in appointments:
         day = location.local_date(row.start)
@@ -306,7 +422,11 @@ def _days(location, period, appointments, walk_ins, staff_ids, *, now) -> list[D
             if staff_ids is None or staff_day.staff_id in staff_ids
         )
         unbooked *= location.slot_minutes
-        figures.append(DayFigures(day, bookings[day], booked[day], booked[day] + unbooked))
+        figures.append(
+            Usage.of_day(
+                day, bookings[day], booked[day], walk_in_minutes[day], booked[day] + unbooked
+            )
+        )
     return figures
 
 
@@ -315,66 +435,126 @@ def _minutes(span: timedelta) -> float:
     return max(span.total_seconds() / 60, 0.0)
 
 
-def as_csv(stats: Statistics) -> str:
-    """The figures as CSV the way German offices open it in Excel by double click.
+def as_csv(stats: Statistics, previous: Statistics | None = None) -> str:
+    """The figures as CSV the way German offices open it in Excel by double click; with the
+    period before, each figure of the whole period also has its previous value and change.
 
     German Excel expects semicolons (the comma is the decimal separator) and reads UTF-8 only
     with a byte order mark; without it "Bürgerbüro" arrives as "BÃ¼rgerbÃ¼ro".
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerows(as_csv_rows(stats))
+    writer.writerows(as_csv_rows(stats, previous))
     return "\ufeff" + out.getvalue()
 
 
-def as_csv_rows(stats: Statistics) -> list[list[str]]:
-    """One row per figure: location, from, until, figure, detail, value (German numbers)."""
-    whole = (stats.period.first, stats.period.last)
-    figures: list[tuple[tuple[date, date], str, str, float | None]] = [
+# A figure of a CSV row: its period, name, detail, value, and whether it is a share (a
+# share changes by percentage points, a count or a duration by a relative share).
+CsvFigure = tuple[Period, str, str, float | None, bool]
+
+
+def as_csv_rows(stats: Statistics, previous: Statistics | None = None) -> list[list[str]]:
+    """One row per figure: location, from, until, figure, detail, value (German numbers); with
+    `previous`, three more columns (previous value, change in %, change in percentage points)
+    and, after the rows, the utilisation of the previous period's parts."""
+    header = [_("Location"), _("From"), _("Until"), _("Figure"), _("Detail"), _("Value")]
+    rows = [header]
+    before: dict[tuple[str, str], float | None] = {}
+    if previous is not None:
+        header += [
+            _("Previous period %(first)s–%(last)s")
+            % {"first": _date(previous.period.first), "last": _date(previous.period.last)},
+            _("Change (%)"),
+            _("Change (percentage points)"),
+        ]
+        before = {(name, detail): value for _p, name, detail, value, _s in _whole(previous)}
+
+    def row(figure: CsvFigure, compared: bool) -> list[str]:
+        period, name, detail, value, share = figure
+        cells = [stats.location.name, _date(period.first), _date(period.last), name, detail]
+        cells.append(_number(value))
+        if compared:
+            was = before.get((name, detail))
+            if share:  # both already in %
+                points = None if value is None or was is None else value - was
+                cells += [_number(was), "", _number(points)]
+            else:
+                change = relative_change(value, was)
+                cells += [_number(was), _number(None if change is None else change * 100), ""]
+        elif previous is not None:
+            cells += ["", "", ""]
+        return cells
+
+    rows += [row(figure, previous is not None) for figure in _whole(stats)]
+    rows += [row(figure, False) for figure in _parts(stats)]
+    if previous is not None:
+        rows += [row(figure, False) for figure in _parts(previous)]
+    return rows
+
+
+def _whole(stats: Statistics) -> list[CsvFigure]:
+    whole = stats.period
+    figures: list[CsvFigure] = [
         *(
-            (whole, _("Bookings"), str(Channel(channel).label), count)
+            (whole, _("Bookings"), str(Channel(channel).label), count, False)
             for channel, count in stats.bookings.items()
         ),
-        (whole, _("Bookings"), _("total"), stats.total_bookings),
-        (whole, _("Appointments due"), "", stats.due),
-        (whole, _("No-shows"), "", stats.no_shows),
-        (whole, _("No-show rate (%)"), "", _percent(stats.no_show_rate)),
-        (whole, _("Checked in"), "", stats.checked_in),
-        (whole, _("On time (%)"), "", _percent(stats.punctuality)),
-        (whole, _("Lateness of late arrivals, median (min)"), "", stats.late_median_minutes),
+        (whole, _("Bookings"), _("total"), stats.total_bookings, False),
+        (whole, _("Appointments due"), "", stats.due, False),
+        (whole, _("No-shows"), "", stats.no_shows, False),
+        (whole, _("No-show rate (%)"), "", _percent(stats.no_show_rate), True),
+        (whole, _("Checked in"), "", stats.checked_in, False),
+        (whole, _("On time (%)"), "", _percent(stats.punctuality), True),
+        (
+            whole,
+            _("Lateness of late arrivals, median (min)"),
+            "",
+            stats.late_median_minutes,
+            False,
+        ),
     ]
     for kind, spread in (
         (_("appointments"), stats.waiting_appointments),
         (_("walk-ins"), stats.waiting_walk_ins),
     ):
         figures += [
-            (whole, _("Waiting time, median (min)"), kind, spread.median),
-            (whole, _("Waiting time, 90th percentile (min)"), kind, spread.p90),
+            (whole, _("Waiting time, median (min)"), kind, spread.median, False),
+            (whole, _("Waiting time, 90th percentile (min)"), kind, spread.p90, False),
         ]
     for timing in stats.services:
+        service = timing.service
         figures += [
-            (whole, _("Processed visits"), timing.service, timing.processing.count),
-            (whole, _("Processing time, median (min)"), timing.service, timing.processing.median),
+            (whole, _("Processed visits"), service, timing.processing.count, False),
+            (whole, _("Processing time, median (min)"), service, timing.processing.median, False),
             (
                 whole,
                 _("Average processing time on file (min)"),
-                timing.service,
+                service,
                 timing.planned_minutes,
+                False,
             ),
-            (whole, _("Suggested average (min)"), timing.service, timing.suggested_minutes),
+            (whole, _("Suggested average (min)"), service, timing.suggested_minutes, False),
         ]
-    for day in stats.days:
-        figures += [
-            ((day.day, day.day), _("Booked minutes"), "", day.booked_minutes),
-            ((day.day, day.day), _("Available minutes"), "", day.available_minutes),
-            ((day.day, day.day), _("Utilisation (%)"), "", _percent(day.utilisation)),
-        ]
-    figures.append((whole, _("Utilisation (%)"), _("total"), _percent(stats.utilisation)))
-    header = [_("Location"), _("From"), _("Until"), _("Figure"), _("Detail"), _("Value")]
-    return [header] + [
-        [stats.location.name, _date(first), _date(last), name, detail, _number(value)]
-        for (first, last), name, detail, value in figures
+    usage = stats.usage
+    figures += [
+        (whole, _("Booked minutes"), _("total"), usage.booked_minutes, False),
+        (whole, _("Walk-in minutes"), _("total"), usage.walk_in_minutes, False),
+        (whole, _("Available minutes"), _("total"), usage.available_minutes, False),
+        (whole, _("Utilisation (%)"), _("total"), _percent(usage.utilisation), True),
     ]
+    return figures
+
+
+def _parts(stats: Statistics) -> list[CsvFigure]:
+    figures: list[CsvFigure] = []
+    for part in stats.parts():
+        figures += [
+            (part.period, _("Booked minutes"), "", part.booked_minutes, False),
+            (part.period, _("Walk-in minutes"), "", part.walk_in_minutes, False),
+            (part.period, _("Available minutes"), "", part.available_minutes, False),
+            (part.period, _("Utilisation (%)"), "", _percent(part.utilisation), True),
+        ]
+    return figures
 
 
 def _percent(share: float | None) -> float | None:

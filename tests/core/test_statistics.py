@@ -92,10 +92,12 @@ def test_a_day_gives_exact_figures_from_its_events(monday):
     assert (id_card.service, id_card.planned_minutes) == ("Personalausweis", 15)
     assert id_card.processing == Spread(4, 13.5, 16)  # 15, 16, 12, 10
     assert id_card.suggested_minutes is None  # too few visits to suggest anything
-    # Five 15-minute appointments (the no-show's time was booked too) of 08–12 rostered.
+    # Five 15-minute appointments (the no-show's time was booked too) and the walk-in's
+    # 15 expected minutes of 08–12 rostered.
     [day] = stats.days
     assert (day.bookings, day.booked_minutes, day.available_minutes) == (6, 75, 240)
-    assert stats.utilisation == 75 / 240
+    assert (day.walk_in_minutes, day.used_minutes) == (15, 90)
+    assert stats.utilisation == 90 / 240
 
 
 def test_an_appointment_becomes_due_when_its_time_comes(monday):
@@ -121,12 +123,12 @@ def test_a_week_adds_up_its_days_and_absences_leave_no_capacity(monday):
 
     stats = statistics.compute(monday.location, Period.week(TUESDAY), now=at(18, day=TUESDAY))
 
-    assert stats.period == Period(MONDAY, date(2026, 12, 13))
-    assert [day.day for day in stats.days][:2] == [MONDAY, TUESDAY]
+    assert stats.period == Period(MONDAY, date(2026, 12, 13), "week")
+    assert [day.period.first for day in stats.days][:2] == [MONDAY, TUESDAY]
     assert [day.available_minutes for day in stats.days] == [240, 120, 240, 240, 240, 0, 0]
     assert [day.bookings for day in stats.days] == [6, 1, 0, 0, 0, 0, 0]
     assert stats.bookings["desk"] == 1
-    assert stats.utilisation == 90 / 1080
+    assert stats.utilisation == (90 + 15) / 1080  # Monday's walk-in included
 
 
 def test_a_service_that_takes_longer_gets_a_suggested_average(office):
@@ -200,6 +202,36 @@ def test_the_number_of_queries_does_not_grow_with_visits(monday, django_assert_n
         statistics.compute(monday.location, Period.day(MONDAY), now=at(12))
 
 
+def test_a_year_and_its_comparison_need_as_many_queries_as_a_week(
+    monday, django_assert_num_queries
+):
+    # Visits and bookings on days far apart, so a query per day or per month would show.
+    counter = Counter.objects.get(location=monday.location)
+    for day in (date(2025, 3, 10), date(2026, 1, 12), date(2026, 6, 15), TUESDAY):
+        visits.walk_in(monday.location, [Item(monday.id_card)], now=at(9, day=day))
+        serve(monday.clerk, counter, at(9, 5, day=day), at(9, 20, day=day))
+        with booking.without_mail():
+            booking.book(
+                location=monday.location,
+                items=[Item(monday.id_card)],
+                start=at(11, day=day),
+                contact=booking.Contact(name="Max Muster", email="max@example.org"),
+                channel=Channel.DESK,
+                now=at(8, day=day),
+            )
+
+    with django_assert_num_queries(6):
+        week = statistics.compute(monday.location, Period.week(MONDAY), now=at(12))
+    with django_assert_num_queries(6):
+        year = statistics.compute(monday.location, Period.year(MONDAY), now=at(12))
+    with django_assert_num_queries(12):
+        statistics.compare(monday.location, Period.year(MONDAY), now=at(12))
+
+    assert week.total_bookings == 6 + 2
+    assert year.total_bookings == 6 + 3 * 2
+    assert len(year.days) == 365 and len(year.parts()) == 12
+
+
 def test_the_csv_opens_in_german_excel(monday):
     stats = statistics.compute(monday.location, Period.day(MONDAY), now=at(11, 5))
 
@@ -230,9 +262,13 @@ def test_percentiles_are_nearest_rank_values_within_the_range(values):
     assert min(values) <= spread.median <= spread.p90 <= max(values)
 
 
-@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=10_000))
-def test_rates_stay_between_nothing_and_everything(booked, free):
-    day = statistics.DayFigures(MONDAY, 0, booked, booked + free)
+@given(
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=0, max_value=10_000),
+)
+def test_rates_stay_between_nothing_and_everything(booked, free, walk_ins):
+    day = statistics.Usage.of_day(MONDAY, 0, booked, walk_ins, booked + free)
 
     assert day.utilisation is None if booked + free == 0 else 0 <= day.utilisation <= 1
 
@@ -258,3 +294,102 @@ def test_a_department_sees_its_own_bookings_visits_and_rostered_time(monday):
     assert own.bookings["walk_in"] == 1
     assert (theirs.total_bookings, theirs.booked_minutes, theirs.available_minutes) == (2, 30, 120)
     assert theirs.services == [] and theirs.checked_in == 0
+
+
+def test_periods_of_each_kind_and_the_period_before():
+    assert Period.month(date(2026, 12, 9)) == Period(date(2026, 12, 1), date(2026, 12, 31), "month")
+    assert Period.month(date(2028, 3, 31)).previous() == Period(
+        date(2028, 2, 1), date(2028, 2, 29), "month"
+    )
+    assert Period.year(MONDAY).previous() == Period(date(2025, 1, 1), date(2025, 12, 31), "year")
+    # The ISO week before Monday 4 January 2027 starts in 2026.
+    assert Period.week(date(2027, 1, 4)).previous() == Period.week(date(2026, 12, 28))
+    assert Period.day(MONDAY).previous() == Period.day(date(2026, 12, 6))
+    assert Period.week(MONDAY).following() == Period.week(date(2026, 12, 14))
+    with pytest.raises(ValueError):
+        Period.of("decade", MONDAY)
+
+
+def test_a_month_breaks_down_by_weeks_cut_at_its_ends_and_a_year_by_months():
+    december = Period.month(MONDAY)
+    assert [(part.first.day, part.last.day) for part in december.parts()] == [
+        (1, 6),
+        (7, 13),
+        (14, 20),
+        (21, 27),
+        (28, 31),
+    ]
+    assert [part.first for part in Period.year(MONDAY).parts()][::11] == [
+        date(2026, 1, 1),
+        date(2026, 12, 1),
+    ]
+    assert Period.week(MONDAY).parts()[6] == Period.day(date(2026, 12, 13))
+
+
+def test_walk_ins_count_in_utilisation_once_called(office):
+    counter = Counter.objects.create(location=office.location, name="1")
+    visits.walk_in(office.location, [Item(office.registration, 2)], now=at(8, day=TUESDAY))
+    serve(office.clerk, counter, at(8, 5, day=TUESDAY), at(8, 30, day=TUESDAY))
+    left = visits.walk_in(office.location, [Item(office.id_card)], now=at(9, day=TUESDAY))
+    visits.no_show(
+        visits.call_next(office.clerk, counter, now=at(9, 10, day=TUESDAY)),
+        now=at(9, 12, day=TUESDAY),
+    )
+    visits.walk_in(office.location, [Item(office.id_card)], now=at(9, 30, day=TUESDAY))
+
+    stats = statistics.compute(office.location, Period.day(TUESDAY), now=at(9, 31, day=TUESDAY))
+
+    # Anmeldung twice: 15 + 5 expected minutes; the one who did not come and the one still
+    # waiting took no clerk's time.
+    assert left.pk and stats.usage.walk_in_minutes == 20
+    assert stats.utilisation == 20 / 240
+
+
+def test_walk_ins_count_up_to_the_free_time_of_their_day(office):
+    # The clerk is away until 11:45: a quarter of an hour is left, and two walk-ins are served.
+    Absence.objects.create(
+        staff=office.clerk, start=at(8, day=TUESDAY), end=at(11, 45, day=TUESDAY)
+    )
+    counter = Counter.objects.create(location=office.location, name="1")
+    for minute in (0, 20):
+        visits.walk_in(office.location, [Item(office.id_card)], now=at(11, minute, day=TUESDAY))
+        serve(office.clerk, counter, at(11, 45, day=TUESDAY), at(11, 59, day=TUESDAY))
+
+    stats = statistics.compute(office.location, Period.day(TUESDAY), now=at(12, day=TUESDAY))
+
+    [day] = stats.days
+    assert (day.walk_in_minutes, day.used_minutes, day.available_minutes) == (30, 15, 15)
+    assert stats.utilisation == 1
+
+
+def test_a_week_is_compared_with_the_week_before(monday):
+    next_week = Period.week(date(2026, 12, 14))
+    book(monday, at(9, day=date(2026, 12, 14)))
+    book(monday, at(9, day=date(2026, 12, 15)), channel=Channel.ONLINE)
+
+    compared = statistics.compare(monday.location, next_week, now=at(18, day=date(2026, 12, 18)))
+
+    assert compared.current.period == next_week
+    assert compared.previous.period == Period.week(MONDAY)
+    assert (compared.current.total_bookings, compared.previous.total_bookings) == (2, 6)
+    assert statistics.relative_change(2, 6) == pytest.approx(-2 / 3)
+    assert statistics.relative_change(2, 0) is None
+    assert statistics.point_change(0.25, 0.2) == pytest.approx(5)
+
+
+def test_the_csv_of_a_comparison_has_the_previous_values_and_changes(monday):
+    compared = statistics.compare(monday.location, Period.day(TUESDAY), now=at(12, day=TUESDAY))
+
+    rows = statistics.as_csv(compared.current, compared.previous).lstrip("\ufeff").splitlines()
+
+    assert rows[0] == (
+        "Standort;Von;Bis;Kennzahl;Detail;Wert;Vorperiode 07.12.2026–07.12.2026;"
+        "Veränderung (%);Veränderung (Prozentpunkte)"
+    )
+    place = "Bürgerbüro Mitte;08.12.2026;08.12.2026"
+    assert f"{place};Buchungen;gesamt;0;6;-100,0;" in rows
+    assert f"{place};Nichterscheinensquote (%);;;20,0;;" in rows
+    assert f"{place};Auslastung (%);gesamt;0,0;37,5;;-37,5" in rows
+    # The previous period's utilisation follows as rows of its own.
+    assert "Bürgerbüro Mitte;07.12.2026;07.12.2026;Gebuchte Minuten;;75;;;" in rows
+    assert "Bürgerbüro Mitte;07.12.2026;07.12.2026;Minuten Spontankunden;;15;;;" in rows

@@ -1,4 +1,4 @@
-"""The page's switch: location, day or week, and which day."""
+"""The page's switch: location, day, week, month or year, and which day."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,18 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from amtstermin.core import inputs
 from amtstermin.core.statistics import Period
 
-PERIODS = {"day": Period.day, "week": Period.week}
-
 
 class PeriodForm(forms.Form):
     location = forms.ModelChoiceField(label=_("Location"), queryset=None, required=False)
     period = forms.ChoiceField(
-        label=_("Period"), choices=[("day", _("Day")), ("week", _("Week"))], required=False
+        label=_("Period"),
+        choices=[
+            ("day", _("Day")),
+            ("week", _("Week")),
+            ("month", _("Month")),
+            ("year", _("Year")),
+        ],
+        required=False,
     )
     day = forms.DateField(
         label=_("Day"),
         required=False,
-        help_text=_("For a week: any day of it."),
+        help_text=_("For a week, month or year: any day of it."),
         validators=[inputs.validate_date],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -35,4 +40,4 @@ class PeriodForm(forms.Form):
         """The period asked for; today when the day is missing or wrong."""
         data = self.cleaned_data if self.is_valid() else {}
         day = data.get("day") or self.today
-        return PERIODS[data.get("period") or "day"](day)
+        return Period.of(data.get("period") or "day", day)

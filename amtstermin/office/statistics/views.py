@@ -4,7 +4,6 @@ Team leads and administrators only; a team lead sees their own department's figu
 locations (amtstermin/core/staff_scope.py), an administrator every department's.
 """
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,16 +41,19 @@ def choose(request: HttpRequest, staff: StaffMember) -> HttpResponse:
 @staff_view(roles=LEADS)
 @require_GET
 def location(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
-    place, form, stats = _compute(request, staff, location_id)
+    place, form, compared = _compute(request, staff, location_id)
+    period = compared.current.period
     context = {
         "location": place,
         "form": form,
-        "stats": stats,
-        "key_figures": figures.key_figures(stats),
-        "sections": figures.sections(stats),
-        "earlier": _switch(stats, -1),
-        "later": _switch(stats, +1),
-        "query": urlencode(_query(stats.period)),
+        "stats": compared.current,
+        "period_name": figures.period_name(period),
+        "previous_name": figures.period_name(compared.previous.period),
+        "key_figures": figures.key_figures(compared),
+        "sections": figures.sections(compared),
+        "earlier": urlencode(_query(period.previous())),
+        "later": urlencode(_query(period.following())),
+        "query": urlencode(_query(period)),
     }
     return render(request, "office/statistics/location.html", context)
 
@@ -59,9 +61,13 @@ def location(request: HttpRequest, staff: StaffMember, location_id: int) -> Http
 @staff_view(roles=LEADS)
 @require_GET
 def download(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
-    place, _form, stats = _compute(request, staff, location_id)
-    response = HttpResponse(statistics.as_csv(stats), content_type="text/csv; charset=utf-8")
-    name = f"statistik-{place.slug}-{stats.period.first:%Y-%m-%d}.csv"
+    place, _form, compared = _compute(request, staff, location_id)
+    response = HttpResponse(
+        statistics.as_csv(compared.current, compared.previous),
+        content_type="text/csv; charset=utf-8",
+    )
+    period = compared.current.period
+    name = f"statistik-{place.slug}-{period.kind}-{period.first:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -71,23 +77,15 @@ def _form(request: HttpRequest, staff: StaffMember, place: Location | None = Non
     return PeriodForm(request.GET, locations=visible_locations(staff), today=today)
 
 
-def _compute(request, staff, location_id) -> tuple[Location, PeriodForm, statistics.Statistics]:
+def _compute(request, staff, location_id) -> tuple[Location, PeriodForm, statistics.Comparison]:
     place = get_object_or_404(visible_locations(staff), pk=location_id)
     form = _form(request, staff, place)
     departments = None if sees_everything(staff) else list(visible_departments(staff))
-    stats = statistics.compute(
+    compared = statistics.compare(
         place, form.chosen_period(), now=timezone.now(), departments=departments
     )
-    return place, form, stats
+    return place, form, compared
 
 
 def _query(period: statistics.Period) -> dict[str, str]:
-    return {"period": "week" if period.is_week else "day", "day": period.first.isoformat()}
-
-
-def _switch(stats: statistics.Statistics, step: int) -> str:
-    """The query of the day or week before (-1) or after (+1)."""
-    shift = timedelta(days=step * len(stats.period.days))
-    return urlencode(
-        _query(statistics.Period(stats.period.first + shift, stats.period.last + shift))
-    )
+    return {"period": period.kind, "day": period.first.isoformat()}
