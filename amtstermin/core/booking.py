@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
-from . import limits, numbers
+from . import limits, numbers, staff_scope
 from .errors import (
     HoldExpired,
     InvalidContact,
@@ -30,6 +31,7 @@ from .models import (
     AppointmentItem,
     Channel,
     Location,
+    StaffMember,
     Status,
 )
 from .notifications import mail
@@ -46,6 +48,8 @@ ATTEMPTS = 3
 # A hold without the proof of work lives at most this long: enough for a mail to arrive and its
 # link to be followed, short enough that a script's holds give the time back soon.
 UNPROVEN_HOLD_MINUTES = 15
+CANCEL_REASON_LENGTH = 500  # Appointment.cancel_reason's max_length
+NO_EMAIL = gettext_lazy("This appointment has no email address to send the confirmation to.")
 
 
 @dataclass(frozen=True)
@@ -230,21 +234,33 @@ def confirm(*, appointment: Appointment, now: datetime) -> Appointment:
     return appointment
 
 
-def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointment:
+def cancel(
+    *,
+    appointment: Appointment,
+    now: datetime,
+    channel: str,
+    actor: StaffMember | None = None,
+    reason: str = "",
+) -> Appointment:
     """Cancel an upcoming appointment; its time returns online after the re-release delay.
 
-    Raises NotChangeable once it has started or was checked in; cancelling twice is harmless.
+    `actor` is the staff member cancelling in the office (None: the citizen); their `reason`
+    is put in the citizen's mail. Raises NotChangeable once it has started or was checked in,
+    PermissionDenied if it lies outside `actor`'s scope; cancelling twice is harmless.
     """
     now = _utc(now)
+    reason = reason.strip()[:CANCEL_REASON_LENGTH]
     with transaction.atomic(durable=True):
         _lock(appointment.location)  # before the appointment's row: the order rosters keep
         appointment = _locked(appointment)
+        _check_scope(actor, appointment)
         if appointment.status == Status.CANCELLED:
             return appointment
         if not appointment.is_changeable(now=now):
             raise NotChangeable()
         location = appointment.location
         appointment.status = Status.CANCELLED
+        appointment.cancel_reason = reason
         appointment.cancelled_at = now
         appointment.online_release_at = now + timedelta(minutes=location.rerelease_minutes)
         appointment.hold_expires_at = None
@@ -253,6 +269,7 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
         appointment.save(
             update_fields=[
                 "status",
+                "cancel_reason",
                 "cancelled_at",
                 "online_release_at",
                 "hold_expires_at",
@@ -260,24 +277,30 @@ def cancel(*, appointment: Appointment, now: datetime, channel: str) -> Appointm
                 "sequence",
             ]
         )
-        _record(appointment, AppointmentEvent.Kind.CANCELLED, now, channel=channel)
+        _record(appointment, AppointmentEvent.Kind.CANCELLED, now, channel=channel, actor=actor)
         _mail(appointment, MailEvent.CANCELLED, now=now)
         location.bump_version()  # last: see _book_once
     return appointment
 
 
 def reschedule(
-    *, appointment: Appointment, start: datetime, now: datetime, channel: str
+    *,
+    appointment: Appointment,
+    start: datetime,
+    now: datetime,
+    channel: str,
+    actor: StaffMember | None = None,
 ) -> Appointment:
     """Move an appointment to `start` in one transaction: the old time is freed only if the new
-    one is taken. Raises NotChangeable, SlotTaken (with alternatives) or another BookingError."""
+    one is taken. Raises NotChangeable, SlotTaken (with alternatives) or another BookingError;
+    PermissionDenied if it lies outside the scope of `actor` (the staff member moving it)."""
     items = [Item(row.service, row.quantity) for row in appointment.items.select_related("service")]
     location = appointment.location
     start, now = _utc(start), _utc(now)
     _check_start(location, start, channel=channel, now=now)
     for _attempt in range(ATTEMPTS):
         try:
-            return _reschedule_once(appointment, items, start, now, channel)
+            return _reschedule_once(appointment, items, start, now, channel, actor)
         except _Taken:
             break
         except IntegrityError:
@@ -286,9 +309,10 @@ def reschedule(
 
 
 @transaction.atomic(durable=True)
-def _reschedule_once(appointment, items, start, now, channel) -> Appointment:
+def _reschedule_once(appointment, items, start, now, channel, actor) -> Appointment:
     _lock(appointment.location)  # the location first, then the appointment, as rosters do
     appointment = _locked(appointment)
+    _check_scope(actor, appointment)
     if not appointment.is_changeable(now=now):
         raise NotChangeable()
     if appointment.start == start:
@@ -333,6 +357,7 @@ def _reschedule_once(appointment, items, start, now, channel) -> Appointment:
         now,
         channel=channel,
         detail={"from": old_start.isoformat(), "to": start.isoformat()},
+        actor=actor,
     )
     _mail(appointment, MailEvent.RESCHEDULED, now=now)
     location.bump_version()  # last: see _book_once
@@ -365,6 +390,67 @@ def reassign(*, appointment: Appointment, staff_id: int | None, now: datetime) -
         send_appointment_mail.enqueue(
             appointment_id=appointment.pk, event=MailEvent.DISRUPTED, sequence=appointment.sequence
         )
+    return appointment
+
+
+def change_contact(
+    *, appointment: Appointment, contact: Contact, actor: StaffMember, now: datetime
+) -> Appointment:
+    """Correct the citizen's name, email, phone or language, as the office. Raises
+    InvalidContact, NotChangeable once it has begun, PermissionDenied outside `actor`'s scope."""
+    now = _utc(now)
+    with transaction.atomic(durable=True):
+        appointment = _locked(appointment)
+        _check_scope(actor, appointment)
+        if not appointment.is_changeable(now=now):
+            raise NotChangeable()
+        contact = _clean_contact(contact, appointment.channel)
+        changed = [
+            field
+            for field in ("name", "email", "phone", "language")
+            if getattr(appointment, field) != getattr(contact, field)
+        ]
+        if not changed:
+            return appointment
+        for field in changed:
+            setattr(appointment, field, getattr(contact, field))
+        # The per-address limit counts the new mailbox from now on.
+        appointment.email_key = limits.normalise_email(contact.email)
+        appointment.save(update_fields=[*changed, "email_key"])
+        # Which fields, never their values: the history outlives the purge of contact data.
+        _record(
+            appointment,
+            AppointmentEvent.Kind.CONTACT_CHANGED,
+            now,
+            channel=Channel.DESK,
+            detail={"fields": changed},
+            actor=actor,
+        )
+    return appointment
+
+
+def resend_confirmation(
+    *, appointment: Appointment, actor: StaffMember, now: datetime
+) -> Appointment:
+    """Mail the confirmation (or, for a hold, the confirm link) again. Raises InvalidContact
+    without an address, NotChangeable once it has begun, PermissionDenied outside the scope."""
+    now = _utc(now)
+    with transaction.atomic(durable=True):
+        appointment = _locked(appointment)
+        _check_scope(actor, appointment)
+        if not appointment.is_changeable(now=now):
+            raise NotChangeable()
+        if not appointment.email:
+            raise InvalidContact(NO_EMAIL)
+        # A new version: the Message-ID that makes each mail go out once names it, and the
+        # reminder already scheduled gives way to the one scheduled with this mail.
+        appointment.sequence += 1
+        appointment.save(update_fields=["sequence"])
+        _record(
+            appointment, AppointmentEvent.Kind.MAIL_RESENT, now, channel=Channel.DESK, actor=actor
+        )
+        reserved = appointment.status == Status.RESERVED
+        _mail(appointment, MailEvent.CONFIRM_REQUEST if reserved else MailEvent.BOOKED, now=now)
     return appointment
 
 
@@ -499,17 +585,24 @@ def _clean_contact(contact: Contact, channel: str) -> Contact:
     return Contact(name=name, email=email, phone=phone, language=contact.language)
 
 
+def _check_scope(actor: StaffMember | None, appointment: Appointment) -> None:
+    # Under the appointment's lock, with the write: the office page was loaded earlier.
+    if actor is not None and not staff_scope.may_change(actor, appointment):
+        raise PermissionDenied
+
+
 def _locked(appointment: Appointment) -> Appointment:
     return Appointment.objects.select_for_update().select_related("location").get(pk=appointment.pk)
 
 
-def _record(appointment, kind, now, *, channel=None, detail=None) -> None:
+def _record(appointment, kind, now, *, channel=None, detail=None, actor=None) -> None:
     AppointmentEvent.objects.create(
         appointment=appointment,
         kind=kind,
         at=now,
         channel=channel or appointment.channel,
         detail=detail or {},
+        staff=actor,
     )
 
 

@@ -79,6 +79,22 @@ def scope_appointments(queryset: QuerySet[Appointment], staff: StaffMember) -> Q
     return queryset.filter(Exists(own_service), location__in=visible_locations(staff))
 
 
+def may_change(staff: StaffMember, appointment: Appointment) -> bool:
+    """Whether `staff` may move, cancel or edit `appointment`: its location and every one of its
+    services in their scope (seeing one service of an appointment is not owning all of it)."""
+    if not staff.active:
+        return False
+    if sees_everything(staff):
+        return True
+    foreign = AppointmentItem.objects.filter(appointment=appointment).exclude(
+        service__department_id=staff.department_id
+    )
+    return (
+        visible_locations(staff).filter(pk=appointment.location_id).exists()
+        and not foreign.exists()
+    )
+
+
 def scope_visits(queryset: QuerySet[Visit], staff: StaffMember) -> QuerySet:
     """`queryset` narrowed to the visits (appointments and walk-ins) `staff` may see."""
     if sees_everything(staff):

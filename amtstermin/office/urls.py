@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("amtstermin.office.statistics.urls")),
     path("", include("amtstermin.office.rosters.urls")),
     path("", include("amtstermin.office.requests.urls")),
+    path("", include("amtstermin.office.appointments.urls")),
 ]

@@ -153,6 +153,16 @@ POSTS = {
         },
     ),
     "request_detail": ("", lambda m, user: {"action": "claim"}),
+    "appointment_move": (
+        "",
+        lambda m, user: {"tag": "2026-12-07", "start": berlin(2026, 12, 7, 10, 0).isoformat()},
+    ),
+    "appointment_cancel": ("", lambda m, user: {"reason": "Die Sachbearbeiterin ist krank."}),
+    "appointment_contact": (
+        "",
+        lambda m, user: {"name": "Erika Mustermann", "phone": "0171 5550123", "language": "de"},
+    ),
+    "appointment_resend": ("", lambda m, user: {}),
     "roster_block": ("", lambda m, user: _block(staff=m.clerk.pk, weekday=5)),
     "roster_block_change": ("?block={block}", lambda m, user: _block()),
     "roster_block_end": (
@@ -179,6 +189,8 @@ def _post(client, m, name: str, user):
         kwargs["appointment_id"] = m.appointment.pk
     if route == "request_detail":
         kwargs = {"reference": m.application.reference}
+    if route.startswith("appointment_"):
+        kwargs = {"reference": m.appointment.reference}
     url = reverse(f"office:{route}", kwargs=kwargs) + query.format(block=m.block.pk)
     return client.post(url, data(m, user))
 
