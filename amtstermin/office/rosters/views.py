@@ -81,7 +81,9 @@ def block(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpRes
     """A new block, or with ?block= the hours of an existing one from a day on."""
     place, team = _place(staff, location_id)
     now = timezone.now()
-    existing = _row(request.GET, _blocks(place, team, now)) if "block" in request.GET else None
+    existing = (
+        _row(request.GET, "block", _blocks(place, team, now)) if "block" in request.GET else None
+    )
     today = place.local_date(now)
     form = BlockForm(_posted(request), team=team, block=existing, today=today)
 
@@ -101,7 +103,7 @@ def block(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpRes
 def end_block(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
     place, team = _place(staff, location_id)
     now = timezone.now()
-    existing = _row(request.GET, _blocks(place, team, now))
+    existing = _row(request.GET, "block", _blocks(place, team, now))
     form = EndBlockForm(_posted(request), initial={"last_day": place.local_date(now)})
 
     def change(preview: bool) -> rosters.Outcome:
@@ -135,7 +137,7 @@ def absence(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpR
 @require_POST
 def remove_absence(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
     place, team = _place(staff, location_id)
-    existing = _row(request.POST, _absences(team, timezone.now()))
+    existing = _row(request.POST, "row", _absences(team, timezone.now()))
 
     def change(preview: bool) -> rosters.Outcome:
         return rosters.remove_absence(absence=existing, now=timezone.now(), preview=preview)
@@ -173,7 +175,7 @@ def remove_closure(request: HttpRequest, staff: StaffMember, location_id: int) -
     place, _team = _place(staff, location_id)
     if not covers_location(staff, place):
         return _refused(request, place)
-    existing = _row(request.POST, _closures(place, timezone.now()))
+    existing = _row(request.POST, "row", _closures(place, timezone.now()))
 
     def change(preview: bool) -> rosters.Outcome:
         return rosters.remove_closure(
@@ -278,9 +280,9 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _row(data, rows: QuerySet):
-    """The row a query or form names among `rows`; 404 for anything else."""
-    key = inputs.parse_id(data.get("block") or data.get("row"))
+def _row(data, name: str, rows: QuerySet):
+    """The row that `name` in a query or form names among `rows`; 404 for anything else."""
+    key = inputs.parse_id(data.get(name))
     if key is None:
         raise Http404
     return get_object_or_404(rows, pk=key)
