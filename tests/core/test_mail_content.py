@@ -237,8 +237,9 @@ def test_mail_is_composed_and_sent_in_few_queries(office, smtp_server, django_as
     booked = book(office)
     SentMessage.objects.all().delete()
 
-    # appointment with location, items with services, documents, sent before?, token, record
-    with django_assert_num_queries(6):
+    # appointment with location, items with services, documents, opening time (arrival
+    # advice), sent before?, token, record
+    with django_assert_num_queries(7):
         send_appointment_mail.call(appointment_id=booked.appointment.pk, event=MailEvent.BOOKED)
 
     assert len(smtp_server.messages) == 2
@@ -275,3 +276,19 @@ def test_calendar_entry_in_summer_time_carries_the_summer_offset(office, smtp_se
     assert zone.to_tz().utcoffset(berlin(2027, 7, 5, 9, 30).replace(tzinfo=None)) == timedelta(
         hours=2
     )
+
+
+def test_mail_comes_from_the_location_under_the_sites_own_address(office, smtp_server, settings):
+    settings.DEFAULT_FROM_EMAIL = "Bürgerbüro <termine@musterstadt.de>"
+    office.location.name = "Standesamt Musterstadt"
+    office.location.email = "standesamt@musterstadt.de"
+    office.location.save()
+    book(office)
+
+    [mail] = smtp_server.messages
+    [sender] = mail["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (
+        "Standesamt Musterstadt",
+        "termine@musterstadt.de",
+    )
+    assert mail["Reply-To"] == "standesamt@musterstadt.de"

@@ -446,3 +446,39 @@ def test_staff_can_neither_see_nor_claim_an_unconfirmed_request(registry, mailou
         None,
         "",
     )
+
+
+def test_request_mails_read_as_a_german_letter_signed_by_the_department(
+    registry, mailoutbox, settings
+):
+    settings.TOWN_NAME = "Musterstadt"
+    settings.DEFAULT_FROM_EMAIL = "Bürgerbüro <termine@musterstadt.de>"
+    office = factories.location(
+        name="Bürgerbüro Musterstadt", email="buergerbuero@musterstadt.de", phone="0221 4710 100"
+    )
+    factories.service(department=registry.auskunft.department, locations=[office])
+    request = submit(registry).request
+    online_requests.claim(request=request, staff=registry.clerk, now=NOW)
+    online_requests.answer(request=request, staff=registry.clerk, text="Ringstraße 9", now=LATER)
+
+    receipt, _working, answered = mailoutbox
+    # The department writes, under the site's own address; replies reach its office.
+    assert receipt.from_email == "Einwohnermeldewesen Musterstadt <termine@musterstadt.de>"
+    assert receipt.reply_to == ["buergerbuero@musterstadt.de"]
+    for body in (text_of(receipt), html_of(receipt)):
+        assert "vielen Dank" not in body  # that is the mail to confirm
+        assert "wir haben Ihren Antrag „Melderegisterauskunft“ erhalten" in body
+        assert "Einwohnermeldewesen" in body.split("Mit freundlichen Grüßen")[1]
+        assert "Bürgerbüro Musterstadt, Markt 1, 12345 Musterstadt" in body
+        assert "Telefon: 0221 4710 100" in body
+        assert "buergerbuero@musterstadt.de" in body
+    # After the greeting's comma a German letter goes on in lower case.
+    assert "Guten Tag Erika Mustermann,\n\nwir haben Ihren Antrag" in text_of(receipt)
+    assert "Guten Tag Erika Mustermann,\n\nhier ist unsere Antwort:" in text_of(answered)
+
+
+def test_a_mail_to_confirm_begins_with_thanks_in_lower_case(registry, mailoutbox):
+    submit_unconfirmed(registry)
+    [message] = mailoutbox
+    assert "Guten Tag Erika Mustermann,\n\nvielen Dank für Ihren Antrag" in text_of(message)
+    assert "<p>vielen Dank für Ihren Antrag" in html_of(message)

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import numbers
-from ..models import OnlineRequest, OnlineRequestToken, SentMessage
+from ..models import Department, Location, OnlineRequest, OnlineRequestToken, SentMessage
 from . import ics, links
 from .events import CONFIRM_REQUEST
-from .mail import send_and_record, tidy
+from .mail import send_and_record, sender, tidy
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,23 @@ def message_id_for(request: OnlineRequest, event: str) -> str:
     return f"<{request.reference}.request-{event}@{ics.site_host()}>"
 
 
+def contact_office(department: Department) -> Location | None:
+    """Where requesters reach the department: the first location offering one of its services.
+
+    A department has no address of its own; its clerks work at these locations.
+    """
+    return Location.objects.filter(services__department=department).order_by("pk").first()
+
+
+def department_sender_name(department: Department) -> str:
+    """ "Standesamt Musterstadt": the department, and the town unless its name already says it."""
+    town = settings.TOWN_NAME
+    return department.name if town in department.name else f"{department.name} {town}"
+
+
 def compose(request: OnlineRequest, event: str, *, token: str) -> EmailMultiAlternatives:
+    department = request.service.department
+    office = contact_office(department)
     with translation.override(request.language):
         context = {
             "event": event,
@@ -89,7 +105,8 @@ def compose(request: OnlineRequest, event: str, *, token: str) -> EmailMultiAlte
             "language_bidi": translation.get_language_bidi(),
             "request": request,
             "service": request.service,
-            "department": request.service.department,
+            "department": department,
+            "office": office,
             "by_post": request.answered_by_post,
             "answer": request.answer_for_requester() if event == Status.ANSWERED else "",
             "status_url": links.request_url(token),
@@ -104,8 +121,9 @@ def compose(request: OnlineRequest, event: str, *, token: str) -> EmailMultiAlte
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(department_sender_name(department)),
         to=[request.email],
+        reply_to=[office.email] if office and office.email else None,
         headers={
             "Message-ID": message_id_for(request, event),
             "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies
