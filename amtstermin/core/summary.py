@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Max, Min, Prefetch, Q, prefetch_related_objects
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -59,8 +59,9 @@ class Summary:
 def summarize(appointment: Appointment, *, now: datetime) -> Summary:
     """The facts of `appointment` as the citizen reads them; raises nothing.
 
-    Two queries at most, whatever the number of services: the items (skipped when the caller
-    prefetched them with ITEMS) and the documents (skipped once the appointment is withdrawn).
+    Three queries at most, whatever the number of services: the items (skipped when the caller
+    prefetched them with ITEMS), the documents (skipped once the appointment is withdrawn) and
+    the opening time for the arrival advice.
     """
     location = appointment.location
     items = items_of(appointment)
@@ -71,7 +72,7 @@ def summarize(appointment: Appointment, *, now: datetime) -> Summary:
     end = appointment.end.astimezone(location.zone)
     documents = [] if status in WITHDRAWN else documents_to_bring(items)
     fee = total_fee(items)
-    arrival = formats.time_format(start - ARRIVE_BEFORE)
+    arrival = formats.time_format(arrival_time(location, start))
     hold_until = None
     if appointment.status == Status.RESERVED and appointment.hold_expires_at:
         hold_until = formats.time_format(appointment.hold_expires_at.astimezone(location.zone))
@@ -104,6 +105,38 @@ def summarize(appointment: Appointment, *, now: datetime) -> Summary:
         reference=appointment.reference,
         waiting_number=appointment.waiting_number,
     )
+
+
+def arrival_time(location: Location, start: datetime) -> datetime:
+    """When to come for `start` (the location's wall clock): ARRIVE_BEFORE ahead, but never
+    before the doors open. The official opening hours around `start` decide; where none cover
+    it, the earliest roster block around it. One query."""
+    day, moment = start.date(), start.time()
+    around = Location.objects.filter(pk=location.pk).aggregate(
+        opens=Max(
+            "opening_hours__opens",
+            filter=Q(
+                opening_hours__weekday=day.weekday(),
+                opening_hours__opens__lte=moment,
+                opening_hours__closes__gt=moment,
+            ),
+        ),
+        roster=Min(
+            "roster__start_time",
+            filter=Q(
+                roster__weekday=day.weekday(),
+                roster__start_time__lte=moment,
+                roster__end_time__gt=moment,
+                roster__valid_from__lte=day,
+            )
+            & (Q(roster__valid_until__isnull=True) | Q(roster__valid_until__gte=day)),
+        ),
+    )
+    arrival = start - ARRIVE_BEFORE
+    opens = around["opens"] or around["roster"]
+    if opens is None:
+        return arrival
+    return max(arrival, datetime.combine(day, opens, tzinfo=start.tzinfo))
 
 
 def items_of(appointment: Appointment) -> list[Item]:

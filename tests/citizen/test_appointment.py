@@ -293,9 +293,10 @@ def test_appointment_page_queries_do_not_grow_with_services(
     every = [Item(office.id_card, 2), Item(office.registration, 1), Item(third, 1)]
     booked = book(office, items=every[:services])
 
-    # link key with appointment and location, items with services, documents; the footer's
-    # legal pages (asked on a cold cache only: tests start with an empty one)
-    with django_assert_num_queries(4):
+    # link key with appointment and location, items with services, documents, the opening time
+    # for the arrival advice; the footer's legal pages (asked on a cold cache only: tests start
+    # with an empty one)
+    with django_assert_num_queries(5):
         response = client.get(page_of(booked.token))
 
     assert response.status_code == 200
