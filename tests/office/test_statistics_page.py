@@ -167,3 +167,107 @@ def test_the_page_needs_the_same_queries_for_one_visit_or_three(
         visits.walk_in(morning.location, [Item(morning.id_card)], now=at(11, minute))
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(page(morning.location))
+
+
+def book_desk(office, start):
+    with booking.without_mail():
+        booking.book(
+            location=office.location,
+            items=[Item(office.id_card)],
+            start=start,
+            contact=booking.Contact(name="Max Muster", email="max@example.org"),
+            channel=Channel.DESK,
+            now=at(7),
+        )
+
+
+def test_a_week_shows_each_figure_beside_the_week_before_and_the_change(client, lead, morning):
+    book_desk(morning, berlin(2026, 12, 14, 10))
+
+    response = client.get(page(morning.location, period="week", day="2026-12-16"))
+
+    assertContains(response, "Verglichen mit Woche 50: 07.12. bis 13.12.2026.")
+    # Erika and the walk-in the week before, one desk booking now: half as many, in words.
+    assertContains(response, "Vorwoche: 2 (−50 %)")
+    assertContains(
+        response,
+        '<tr class="kern-table__row"><th class="kern-table__header" scope="row">Tresen</th>'
+        '<td class="kern-table__cell kern-table__cell--numeric">1</td>'
+        '<td class="kern-table__cell kern-table__cell--numeric">0</td>'
+        '<td class="kern-table__cell kern-table__cell--numeric">–</td></tr>',
+        html=True,
+    )
+    # Nobody has waited yet this week: the week before's median stands beside a dash.
+    assertContains(response, "Vorwoche: 6,0 Min.")
+    assertContains(response, '<th class="kern-table__header" scope="row">Vorwoche</th>', html=True)
+
+
+def test_a_month_is_broken_down_by_weeks_and_compared_with_the_month_before(client, lead, morning):
+    response = client.get(page(morning.location, period="month", day="2026-12-20"))
+
+    assertContains(response, ">Dezember 2026</h2>")
+    assertContains(response, "Verglichen mit November 2026.")
+    assertContains(response, "Woche 49: 01.12. bis 06.12.")
+    assertContains(response, "Woche 53: 28.12. bis 31.12.")
+    assertContains(response, "Vormonat: 0 (–)", count=0)  # no change from nothing
+    assertContains(response, "Vormonat: 0")
+    assertContains(response, 'href="?period=month&amp;day=2026-11-01"')
+    assertContains(response, 'href="?period=month&amp;day=2027-01-01"')
+    assertContains(response, 'id="period-month" value="month" checked')
+
+
+def test_a_year_is_broken_down_by_months(client, lead, morning):
+    response = client.get(page(morning.location, period="year", day="2026-12-20"))
+
+    assertContains(response, ">2026</h2>")
+    assertContains(response, "Verglichen mit 2025.")
+    assertContains(response, '<th class="kern-table__header" scope="row">Januar</th>', html=True)
+    assertContains(response, '<th class="kern-table__header" scope="row">Vorjahr</th>', html=True)
+    assertContains(response, "Nächstes Jahr →")
+
+
+def test_a_walk_in_counts_in_the_utilisation_shown(client, lead, morning):
+    response = client.get(page(morning.location))
+
+    # Erika's 15 booked minutes; the walk-in did not come when called, so took no time.
+    assertContains(response, "Spontankunden eingerechnet")
+    assertContains(response, "6 %")
+    counter = Counter.objects.get(location=morning.location)
+    visits.walk_in(morning.location, [Item(morning.registration, 2)], now=at(10))
+    visits.finish(visits.call_next(morning.clerk, counter, now=at(10, 5)), now=at(10, 20))
+
+    response = client.get(page(morning.location))
+
+    # Two registrations: 15 + 5 expected minutes; (15 + 20) of 240 minutes.
+    cells = "".join(
+        f'<td class="kern-table__cell kern-table__cell--numeric">{cell}</td>'
+        for cell in ("15 Min.", "20 Min.", "240 Min.", "15 %")
+    )
+    assertContains(
+        response,
+        f'<tr class="kern-table__row"><th class="kern-table__header" scope="row">Gesamt</th>'
+        f"{cells}</tr>",
+        html=True,
+    )
+
+
+def test_the_csv_of_a_month_carries_the_month_before(client, lead, morning):
+    response = client.get(
+        reverse("office:statistics_csv", args=[morning.location.pk]),
+        {"period": "month", "day": "2027-01-05"},
+    )
+
+    assert response["Content-Disposition"].endswith('-month-2027-01-01.csv"')
+    rows = response.content.decode("utf-8").lstrip("\ufeff").splitlines()
+    assert rows[0].endswith(
+        ";Wert;Vorperiode 01.12.2026–31.12.2026;Veränderung (%);Veränderung (Prozentpunkte)"
+    )
+    assert "Bürgerbüro Mitte;01.01.2027;31.01.2027;Buchungen;gesamt;0;2;-100,0;" in rows
+    assert "Bürgerbüro Mitte;07.12.2026;13.12.2026;Gebuchte Minuten;;15;;;" in rows
+
+
+def test_a_year_needs_as_many_queries_as_a_week(client, lead, morning, django_assert_num_queries):
+    with django_assert_num_queries(20) as week:
+        client.get(page(morning.location, period="week"))
+    with django_assert_num_queries(len(week.captured_queries)):
+        client.get(page(morning.location, period="year"))

@@ -74,10 +74,11 @@ def minutes(value: float | None) -> str:
         return "–"
     # Whole minutes (booked, rostered) stay whole; medians keep one decimal.
     places = 0 if isinstance(value, int) else 1
-    return _("%(minutes)s min") % {"minutes": number_format(value, places)}
+    # number_format cuts digits off (14.58 would read 14): round first.
+    return _("%(minutes)s min") % {"minutes": number_format(round(value, places), places)}
 
 
 def percent(share: float | None) -> str:
     if share is None:
         return "–"
-    return _("%(percent)s %%") % {"percent": number_format(share * 100, 0)}
+    return _("%(percent)s %%") % {"percent": number_format(round(share * 100), 0)}
