@@ -39,6 +39,7 @@ class Column:
     staff: StaffMember
     booked_minutes: int
     number: int  # the grid column
+    right_half: bool  # details open towards the left, never past the screen's right edge
     bands: list[Placed] = field(default_factory=list)  # roster blocks: online or kept back
     entries: list[Placed] = field(default_factory=list)  # everything else, in time order
 
@@ -86,7 +87,8 @@ def lay_out(plan: DayPlan, visible: set[int], *, now: datetime) -> Timeline:
 
     columns = []
     for number, lane in enumerate(plan.lanes, start=FIRST_COLUMN):
-        column = Column(lane.staff, lane.booked_minutes, number)
+        right_half = number - FIRST_COLUMN >= len(plan.lanes) / 2
+        column = Column(lane.staff, lane.booked_minutes, number, right_half)
         blocks = [b for b in [*lane.blocks, *plan.closures] if b.end > b.start]
         column.bands = [place(b.start, b.end, b.kind) for b in blocks if b.kind in ROSTER]
         active = [a for a in lane.appointments if a.status not in GONE]
@@ -112,12 +114,13 @@ def lay_out(plan: DayPlan, visible: set[int], *, now: datetime) -> Timeline:
 
 
 def _window(plan: DayPlan) -> tuple[time, time]:
-    """Whole hours around everything on the plan, within 06:00–22:00."""
+    """Whole hours around the rosters and appointments, within 06:00–22:00 (an absence of a
+    whole day would otherwise stretch the plan from morning to night)."""
     zone = plan.location.zone
     moments = [
         moment.astimezone(zone)
         for lane in plan.lanes
-        for item in [*lane.blocks, *lane.appointments]
+        for item in [*(b for b in lane.blocks if b.kind in ROSTER), *lane.appointments]
         for moment in (item.start, item.end)
     ]
     if not moments:

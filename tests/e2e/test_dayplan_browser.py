@@ -1,0 +1,166 @@
+"""A busy day on the day plan in Chromium: six clerks, about sixty appointments, an absence and
+kept-back time. At 1280 × 900 the whole day fits the screen without sideways scrolling and no
+word breaks inside; at 320 px it is a list per clerk. axe checks both (screenshots at 1280 and
+320 px: E2E_SCREENSHOTS=<folder>)."""
+
+import re
+from datetime import date, time, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from amtstermin.core import booking, visits
+from amtstermin.core.errors import BookingError
+from amtstermin.core.items import Item
+from amtstermin.core.models import Absence, Channel, Location
+from tests import factories
+from tests.e2e.test_booking_browser import DESKTOP, PHONE, look
+from tests.e2e.test_office_login_browser import log_in_with_password
+from tests.office.logins import app_code, authenticator, user_for
+
+pytestmark = pytest.mark.browser
+
+# The demo's Tuesday: who works when (kept back = phone and desk only).
+ROSTERS = {
+    "Sabine Kowalski": [(8, 12, True)],
+    "Thomas Berger": [(14, 17, True), (17, 18, False)],
+    "Aylin Demir": [(14, 18, True)],
+    "Jan Hoffmann": [(8, 12, True)],  # away all day
+    "Marta Nowak-Wiśniewska": [(8, 10, False), (10, 12, True)],
+    "Peter Schulte": [(8, 12, False), (14, 18, True)],
+}
+# Words may break between each other and after a dash, never inside.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  const walker = document.createTreeWalker(
+    document.querySelector('.amt-day'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.textContent.matchAll(/[^\\s–-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def working_day(location: Location) -> date:
+    """Today, or the next day that is no public holiday (nobody is rostered on a holiday)."""
+    day = timezone.localdate()
+    while location.holidays_between(day, day):
+        day += timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def busy_day(live_server, office):
+    """Six clerks of the Bürgerbüro Mitte on one day, booked nearly full, one of them away."""
+    location = office.location
+    day = working_day(location)
+    office.clerk.roster.all().delete()
+    office.clerk.active = False
+    office.clerk.save()
+    pickup = factories.service(
+        name="Abholung Ausweis", duration_minutes=5, department=office.id_card.department
+    )
+    pickup.locations.add(location)
+    clerks = {}
+    for name, blocks in ROSTERS.items():
+        member = factories.staff(skills=[office.id_card, office.registration, pickup], name=name)
+        member.locations.set([location])
+        for start, end, online in blocks:
+            factories.roster(
+                member,
+                location,
+                weekdays=[day.weekday()],
+                start=time(start),
+                end=time(end),
+                online_bookable=online,
+            )
+        clerks[name] = member
+    midnight = location.local_day_start(day)
+    Absence.objects.create(
+        staff=clerks["Jan Hoffmann"], start=midnight, end=midnight + timedelta(days=1)
+    )
+    booked = []
+    mix = [Item(office.id_card), Item(pickup), Item(office.registration, 2), Item(pickup)]
+    the_day_before = midnight - timedelta(hours=12)
+    with booking.without_mail():
+        # Every 10 minutes someone books (a fifth by phone, which may use kept-back time); the
+        # clerk is the booking's choice, as on a real day.
+        for step in range(60):
+            n = len(booked)
+            try:
+                booked.append(
+                    booking.book(
+                        location=location,
+                        items=[mix[n % len(mix)]],
+                        start=midnight + timedelta(hours=8, minutes=10 * step),
+                        contact=booking.Contact(
+                            name=f"Erika Mustermann-Lüdenscheid {n + 1}",
+                            email=f"erika{n}@example.org",
+                            phone="02381 123456",
+                        ),
+                        channel=Channel.PHONE if n % 5 == 0 else Channel.ONLINE,
+                        now=the_day_before,
+                    ).appointment
+                )
+            except BookingError:
+                continue  # nobody free then (the lunch break)
+        for appointment in booked[:4]:
+            visits.check_in(appointment, now=appointment.start - timedelta(minutes=5))
+    assert len(booked) >= 40
+    sabine = clerks["Sabine Kowalski"]
+    sabine.user = user_for(sabine, username="skowalski")
+    return type("BusyDay", (), {"day": day, "device": authenticator(sabine.user)})
+
+
+def test_the_busy_day_fits_one_screen_and_becomes_a_list_per_clerk_on_a_phone(
+    live_server, office, busy_day, page, axe
+):
+    log_in_with_password(page, live_server.url)
+    page.get_by_label("Code").fill(app_code(busy_day.device))
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator("h1")).to_have_text("Übersicht")
+
+    page.goto(
+        f"{live_server.url}/verwaltung/standort/{office.location.pk}/tagesplan/"
+        f"?tag={busy_day.day.isoformat()}"
+    )
+    plan = page.get_by_role("region", name="Zeitleiste je Sachbearbeitung")
+    expect(plan.get_by_role("heading", level=3)).to_have_count(6)
+    expect(plan).to_contain_text("Abwesend: Urlaub")
+    expect(plan).to_contain_text("Für Telefon und Schalter zurückgehalten 08:00–12:00")
+    look(page, axe, "dayplan-busy")
+
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    grid = page.locator(".amt-day").bounding_box()
+    assert grid["height"] <= DESKTOP["height"], "08:00–18:00 of every clerk fits the screen"
+    assert page.evaluate(BROKEN_WORDS) == []
+    for name in page.locator(".amt-day__who-name").all():
+        assert name.evaluate("e => e.scrollWidth <= e.clientWidth"), name.text_content()
+
+    # A block shows time, waiting number and name; its services open below it.
+    first = page.locator(".amt-day__item--checked_in summary").first
+    expect(first).to_contain_text(re.compile(r"^\d\d:\d\d [A-Z0-9-]+ Erika"))
+    first.click()
+    details = page.locator(".amt-day__item--checked_in .amt-day__more").first
+    expect(details).to_contain_text("Eingecheckt")
+    expect(details).to_contain_text("1 × Personalausweis")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    now = timezone.localtime()
+    if busy_day.day == now.date() and 8 <= now.hour < 18:
+        expect(page.locator(".amt-day__now")).to_contain_text(f"Jetzt {now:%H:}")
+    else:
+        expect(page.locator(".amt-day__now")).to_have_count(0)
+
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert page.evaluate(BROKEN_WORDS) == []
+    expect(page.get_by_text("Online buchbar 14:00–17:00")).to_be_visible()
+    axe(page)
+    page.set_viewport_size(DESKTOP)
