@@ -100,6 +100,18 @@ def test_each_block_sits_in_its_clerks_column_and_its_rows_of_five_minutes(
     assert "amt-day__band--online amt-c-2 amt-r-2 amt-s-48" in body
 
 
+def test_a_clerk_away_all_day_does_not_stretch_the_plan_from_morning_to_night(signed_in, office):
+    Absence.objects.create(
+        staff=office.clerk, start=berlin(2026, 12, 7, 0), end=berlin(2026, 12, 8, 0)
+    )
+
+    body = signed_in.get(plan_url(office, tag="2026-12-07")).content.decode()
+
+    assert "Abwesend: Urlaub" in body and "ganztägig" in body
+    assert "amt-day__band--online amt-c-2 amt-r-2 amt-s-48" in body  # 08:00 is the first row
+    assert ">06:00<" not in body and ">12:00<" not in body
+
+
 def test_today_has_a_now_line_and_other_days_none(signed_in, office, clock):
     clock.now = berlin(2026, 12, 7, 10, 37)
 
