@@ -204,6 +204,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "amtstermin" / "locale"]
+# English dates in European order, and day names with the date (amtstermin/formats).
+FORMAT_MODULE_PATH = ["amtstermin.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 TIME_ZONE = "Europe/Berlin"

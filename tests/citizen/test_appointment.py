@@ -276,7 +276,7 @@ def test_appointment_page_follows_the_language_the_citizen_chose(client, office)
     response = client.get(page_of(booked.token))
 
     assertContains(response, "Reference number")
-    assertContains(response, "Please come at 9:25 a.m., not earlier")
+    assertContains(response, "Please come at 9:25 AM, not earlier")
     assertContains(response, "92.00 €")
 
 

@@ -216,11 +216,11 @@ def test_citizen_who_booked_in_english_gets_english_mail(office, smtp_server):
 
     [mail] = smtp_server.messages
     text = text_of(mail)
-    assert subject_of(mail) == "Your appointment is booked: Monday, Dec. 7, 2026 at 9:30 a.m."
+    assert subject_of(mail) == "Your appointment is booked: Monday, 7 December 2026 at 9:30 AM"
     assert '<html lang="en" dir="ltr">' in html_of(mail)
     assert "Hello Erika Mustermann," in text
     assert "Reference number" in text and "Waiting number" in text
-    assert "Please come at 9:25 a.m., not earlier" in text
+    assert "Please come at 9:25 AM, not earlier" in text
     assert "92.00 €" in text
     assert calendar_of(mail).events[0]["SUMMARY"] == "Appointment: Personalausweis (2), Anmeldung"
 

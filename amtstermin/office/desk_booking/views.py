@@ -130,6 +130,6 @@ def _labelled(starts: list[datetime], location: Location, day: date) -> list[tup
         local = start.astimezone(location.zone)
         label = formats.time_format(local)
         if local.date() != day:
-            label = f"{formats.date_format(local, 'D, j. F')}, {label}"
+            label = f"{formats.date_format(local, 'SHORT_DAY_FORMAT')}, {label}"
         labelled.append((local.isoformat(), label))
     return labelled

@@ -50,7 +50,7 @@ def period_name(period: Period) -> str:
         return date_format(period.first, "F Y")
     if period.kind == "year":
         return date_format(period.first, "Y")
-    return date_format(period.first, "l, j. F Y")
+    return date_format(period.first, "LONG_DAY_FORMAT")
 
 
 def previous_name(period: Period) -> str:
