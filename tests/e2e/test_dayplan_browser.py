@@ -151,6 +151,14 @@ def test_the_busy_day_fits_one_screen_and_becomes_a_list_per_clerk_on_a_phone(
     details = page.locator(".amt-day__item--checked_in .amt-day__more").first
     expect(details).to_contain_text("Eingecheckt")
     expect(details).to_contain_text("1 × Personalausweis")
+    # A 5-minute block is a bar without words; opened, it names the citizen and the service.
+    thin = page.locator(".amt-day__item--thin.amt-day__item--booked").first
+    thin.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(thin.locator(".amt-day__more")).to_be_visible()
+    expect(thin.locator(".amt-day__more")).to_contain_text("Erika Mustermann-Lüdenscheid")
+    expect(thin.locator(".amt-day__more")).to_contain_text("1 × Abholung Ausweis")
+    look(page, axe, "dayplan-opened")
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     now = timezone.localtime()
     if busy_day.day == now.date() and 8 <= now.hour < 18:
