@@ -533,14 +533,17 @@ def test_month_navigation_stays_within_the_booking_window(client, office):
     assertContains(january, "Vorheriger Monat (Dezember)")
     assertNotContains(january, "Nächster Monat")
     assertContains(january, "Freitag, 15. Januar, 46 freie Zeiten")  # the last bookable day
-    assertContains(january, "Montag, 18. Januar, keine freien Zeiten")  # past the horizon
+    assertContains(january, "Montag, 18. Januar, noch nicht buchbar")  # past the horizon
+    assertContains(january, '<span class="amt-day amt-day--later">', count=16)  # 16.–31.
+    assertNotContains(january, "kann noch nicht gebucht werden")  # half of it can
     assertContains(january, "Freitag, 1. Januar, keine freien Zeiten")  # Neujahr
 
 
 @pytest.mark.parametrize(
     ("asked", "shown"),
     [
-        ("2027-06", "Januar 2027"),  # after the window: its last month
+        ("2027-06", "Juni 2027"),  # after the window: shown, its days "not yet" (see below)
+        ("2031-06", "Dezember 2027"),  # at most a year ahead
         ("2025-01", "Dezember 2026"),  # before it: its first
         ("2026-13", "Dezember 2026"),  # nonsense: the first free day's month
         ("Dezember", "Dezember 2026"),
@@ -714,7 +717,7 @@ def test_a_day_without_free_times_says_so(client, office):
 
 @pytest.mark.parametrize(
     "day",
-    [None, "", "morgen", "2026-02-30", "2026-12-03", "2027-01-16", "2026-12-08T09:00"],
+    [None, "", "morgen", "2026-02-30", "2026-12-03", "2026-12-08T09:00"],
 )
 def test_a_missing_or_unbookable_day_shows_the_calendar_with_an_error(client, office, day):
     choose_services(client, office)
@@ -728,6 +731,33 @@ def test_a_missing_or_unbookable_day_shows_the_calendar_with_an_error(client, of
     )
     assertContains(response, "An welchem Tag möchten Sie kommen?</h1>", status_code=422)
     assertContains(response, "Dezember 2026</caption>", status_code=422)
+
+
+def test_a_day_past_the_horizon_says_when_booking_ends(client, office):
+    choose_services(client, office)
+
+    response = client.get(reverse("citizen:time"), {"tag": "2027-01-16"})
+
+    assert response.status_code == 422
+    error_summary(
+        response,
+        "Dieser Tag kann noch nicht gebucht werden: Termine können Sie bis zum 15. Januar 2027 "
+        "buchen. Bitte wählen Sie einen Tag im Kalender.",
+    )
+
+
+def test_a_month_past_the_horizon_is_shown_with_its_days_marked_not_yet_bookable(client, office):
+    choose_services(client, office)
+
+    february = client.get(DAY, {"monat": "2027-02"})
+
+    assertContains(february, '<caption class="kern-heading-medium">Februar 2027</caption>')
+    assertContains(february, "Februar 2027 kann noch nicht gebucht werden")
+    assertContains(february, "Termine können Sie bis zum 15. Januar 2027 buchen.")
+    assertContains(february, "Montag, 1. Februar, noch nicht buchbar")
+    assertContains(february, '<span class="amt-day amt-day--later">', count=28)
+    assertContains(february, f'<a class="kern-link" href="{DAY}?monat=2027-01">')
+    assertNotContains(february, "Nächster Monat")
 
 
 def test_the_last_day_of_the_window_can_be_chosen(client, office):

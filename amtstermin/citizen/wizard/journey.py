@@ -1,7 +1,7 @@
 """What the day and time steps share between booking anew and moving an appointment."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,6 +15,7 @@ from . import calendar
 
 # Starts before this wall-clock time are listed under "morning".
 NOON = time(12, 0)
+LATEST_MONTH = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,17 @@ def month_context(request: HttpRequest, journey: Journey) -> dict:
     bounds = journey.window(now=now)
     first_free = found.first_day()
     shown = inputs.parse_month(request.GET.get("monat")) or first_free or bounds.first
-    shown = min(max(shown, bounds.first.replace(day=1)), bounds.last)
+    # A month past the horizon is shown with its days marked "not yet bookable" (a link saved
+    # for later must not silently show another month); at most a year ahead.
+    shown = min(max(shown, bounds.first.replace(day=1)), bounds.first + LATEST_MONTH)
+    month = calendar.month(found, shown, bounds.first, bounds.last)
     return {
         "journey": journey,
-        "month": calendar.month(found, shown, bounds.first, bounds.last),
+        "month": month,
         "weekdays": calendar.weekday_names(),
         "first_free": first_free,
         "last_day": bounds.last,
+        "not_yet": month.first > bounds.last,
     }
 
 

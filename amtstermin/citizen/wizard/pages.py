@@ -1,10 +1,11 @@
 """The wizard's answers when a step cannot go on: bad input, a time taken, too many requests."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from amtstermin.core import limits
@@ -20,13 +21,22 @@ def unprocessable(
     return render(request, template, {**context, "error_message": message}, status=422)
 
 
-def no_such_day(request: HttpRequest, journey, context: dict) -> HttpResponse:
+def no_such_day(
+    request: HttpRequest, journey, context: dict, *, day: date | None = None
+) -> HttpResponse:
     """A day outside the window, or not a date at all: the calendar again, saying so (422)."""
+    message = _("That day cannot be booked. Please choose a day from the calendar.")
+    last = journey.window(now=timezone.now()).last
+    if day and day > last:
+        message = _(
+            "That day cannot be booked yet: appointments can be booked up to %(last)s. "
+            "Please choose a day from the calendar."
+        ) % {"last": formats.date_format(last, "DATE_FORMAT")}
     return unprocessable(
         request,
         "citizen/wizard/day.html",
         {**month_context(request, journey), **context},
-        message=_("That day cannot be booked. Please choose a day from the calendar."),
+        message=message,
     )
 
 

@@ -67,7 +67,7 @@ def time(request: HttpRequest, token: str) -> HttpResponse:
     wanted = drafts.parse_day(request.GET.get("tag"))
     context = day_context(journey, wanted) if wanted else None
     if context is None:
-        return no_such_day(request, journey, _context(appointment, token))
+        return no_such_day(request, journey, _context(appointment, token), day=wanted)
     return render(request, "citizen/wizard/time.html", {**context, **_context(appointment, token)})
 
 

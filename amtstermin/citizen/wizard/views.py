@@ -161,7 +161,7 @@ def _time_page(request: HttpRequest, draft: drafts.Draft, place, extra: dict) ->
     wanted_day = drafts.parse_day(request.GET.get("tag"))
     context = day_context(journey, wanted_day) if wanted_day else None
     if context is None:
-        return no_such_day(request, journey, _steps(draft))
+        return no_such_day(request, journey, _steps(draft), day=wanted_day)
     context.update(_steps(draft), **extra)
     if request.method != "POST":
         return render(request, "citizen/wizard/time.html", context)
