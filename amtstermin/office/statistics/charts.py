@@ -75,7 +75,8 @@ def minutes(value: float | None) -> str:
     # Whole minutes (booked, rostered) stay whole; medians keep one decimal.
     places = 0 if isinstance(value, int) else 1
     # number_format cuts digits off (14.58 would read 14): round first.
-    return _("%(minutes)s min") % {"minutes": number_format(round(value, places), places)}
+    text = number_format(round(value, places), places, force_grouping=True)  # 1.200 Min.
+    return _("%(minutes)s min") % {"minutes": text}
 
 
 def percent(share: float | None) -> str:

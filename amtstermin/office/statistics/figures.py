@@ -329,7 +329,7 @@ def _utilisation(compared: Comparison) -> Section:
 
 
 def _part_name(part: Period) -> str:
-    if part.kind == "day":
+    if part.first == part.last:  # a day, or a month's first or last week cut to one day
         return date_format(part.first, "D, d.m.")
     if part.kind == "month":
         return date_format(part.first, "F")
