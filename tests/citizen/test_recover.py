@@ -177,3 +177,9 @@ def test_a_client_asking_too_often_is_slowed_down(client, booked):
     assert response.status_code == 429
     assertContains(response, "Zu viele Versuche", status_code=429)
     assert mail.outbox == []
+
+
+def test_a_link_that_does_not_work_leads_to_the_form(client):
+    response = client.get(reverse("citizen:appointment", kwargs={"token": "no-such-key"}))
+    assertContains(response, f'href="{reverse("citizen:recover")}"', status_code=404)
+    assertContains(response, "Link erneut anfordern", status_code=404)

@@ -54,3 +54,10 @@ def test_citizen_recovers_the_manage_link_and_a_wrong_pair_gets_the_same_page_an
     page.goto(link_in(message, "/termin/verwalten/"))
     assert page.locator("h1").inner_text() == "Ihr Termin"
     assert booked.reference in page.locator("main").inner_text()
+
+
+def test_a_link_that_does_not_work_offers_to_send_it_again(live_server, page, axe):
+    page.goto(live_server.url + "/termin/verwalten/kein-gueltiger-schluessel/")
+    look(page, axe, "recover-not-found")
+    page.get_by_role("link", name="Link erneut anfordern").click()
+    assert page.locator("h1").inner_text() == "Termin verwalten"
