@@ -644,6 +644,17 @@ def test_when_the_other_location_withdraws_before_the_choice_the_wizard_goes_on(
     assertContains(response, "· Bürgerbüro Mitte")
 
 
+def test_calendar_and_time_steps_sum_up_the_choice(client, office):
+    choose_services(client, office, services=[(office.id_card, 2), (office.registration, 1)])
+
+    for page in (client.get(DAY), client.get(time_step(MONDAY))):
+        chosen = section(page, '<p class="kern-body amt-chosen">', "</p>")
+        assert "Ihre Auswahl:" in chosen
+        assert "1 × Anmeldung, 2 × Personalausweis" in chosen
+        assert "· Bürgerbüro Mitte, Markt 1" in chosen
+        assert f'<a class="kern-link" href="{SERVICES}">Ändern' in chosen
+
+
 def test_review_before_a_time_is_chosen_sends_to_the_calendar(client, office):
     choose_services(client, office)
 
