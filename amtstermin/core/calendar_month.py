@@ -19,10 +19,13 @@ class Day:
     in_month: bool
     bookable: bool  # inside the window and with at least one free time
     label: str  # what a screen reader reads: "Dienstag, 8. Dezember, 12 freie Zeiten"
+    later: bool = False  # past the booking horizon: not full, just not open yet
 
 
-def _label(day: date, free: int, names: dict[date, str]) -> str:
+def _label(day: date, free: int, names: dict[date, str], later: bool) -> str:
     name = names[day]
+    if later:
+        return _("%(day)s, not yet bookable") % {"day": name}
     if not free:
         return _("%(day)s, no free times") % {"day": name}
     count = ngettext("%(count)s free time", "%(count)s free times", free) % {"count": free}
@@ -51,8 +54,9 @@ def month(found: Availability, shown: date, first: date, last: date) -> Month:
         row = []
         for day in week:
             free = found.count(day) if first <= day <= last else 0
-            label = _label(day, free, names) if day.month == start.month else ""
-            row.append(Day(day, free, day.month == start.month, free > 0, label))
+            later = day > last
+            label = _label(day, free, names, later) if day.month == start.month else ""
+            row.append(Day(day, free, day.month == start.month, free > 0, label, later))
         weeks.append(row)
     previous = _shift(start, -1)
     following = _shift(start, 1)

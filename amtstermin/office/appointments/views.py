@@ -106,9 +106,13 @@ def move(request: HttpRequest, staff: StaffMember, reference: str) -> HttpRespon
         bounds = availability.window(location, channel=OFFICE, now=now)
         shown = inputs.parse_month(request.GET.get("monat")) or bounds.first
         shown = min(max(shown, bounds.first.replace(day=1)), bounds.last)
-        context["month"] = calendar_month.month(found, shown, bounds.first, bounds.last)
+        month = calendar_month.month(found, shown, bounds.first, bounds.last)
+        here = request.path
+        context["month"] = month
         context["weekdays"] = calendar_month.weekday_names()
         context["last_day"] = bounds.last
+        context["previous_link"] = f"{here}?monat={month.previous:%Y-%m}" if month.previous else ""
+        context["next_link"] = f"{here}?monat={month.next:%Y-%m}" if month.next else ""
     if not posted:
         return render(request, "office/appointments/move.html", context)
     if not form.is_valid():

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amtstermin.core import booking
+from amtstermin.core import booking, calendar_month
 from amtstermin.core.errors import BookingError, SlotTaken
 from amtstermin.core.models import Appointment, Channel, Location, Service, StaffMember
 from amtstermin.core.scheduling import availability
@@ -45,15 +45,17 @@ def book(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResp
     if not wanted.is_valid():
         return _page(request, context, status=422)
     items, day = wanted.items(), wanted.cleaned_data["tag"]
-    found = availability.compute(location, items, now=now, channel=Channel.PHONE, first=day)
+    # The whole window: the calendar and the first free day look before the chosen day too.
+    found = availability.compute(location, items, now=now, channel=Channel.PHONE)
     context["day"] = day
     context["times"] = _labelled(found.starts(day), location, day)
     quantities = {f"service-{item.service.pk}": item.quantity for item in items}
     context["other_days"] = [
         (free, urlencode({**quantities, "tag": free.isoformat()}))
         for free in found.days()
-        if free != day
+        if free > day
     ][:OTHER_DAYS]
+    context.update(_calendar(request, location, found, day, quantities, now=now))
     if not posted:
         return _page(request, context)
     if not form.is_valid():
@@ -99,6 +101,38 @@ def booked(
     return render(
         request, "office/desk_booking/booked.html", {"location": location, "summary": summary}
     )
+
+
+def _calendar(request, location, found, day: date, quantities: dict, *, now: datetime) -> dict:
+    """The month of `day` with its free days, as the citizen's wizard shows it; a neighbouring
+    month opens on its first free day (or its first day, showing that none is free)."""
+    bounds = availability.window(location, channel=Channel.PHONE, now=now)
+    shown = min(max(day, bounds.first), bounds.last)
+    month = calendar_month.month(found, shown, bounds.first, bounds.last)
+    base = f"{request.path}?{urlencode(quantities)}&tag="
+
+    def link(first_of_month: date | None) -> str:
+        if first_of_month is None:
+            return ""
+        later = _shift_month(first_of_month)
+        free = [free for free in found.days() if first_of_month <= free < later]
+        return f"{base}{(free[0] if free else max(first_of_month, bounds.first)).isoformat()}"
+
+    return {
+        "month": month,
+        "weekdays": calendar_month.weekday_names(),
+        "last_day": bounds.last,
+        "first_free": found.first_day(),
+        "day_link": base,
+        "previous_link": link(month.previous),
+        "next_link": link(month.next),
+    }
+
+
+def _shift_month(first_of_month: date) -> date:
+    if first_of_month.month == 12:
+        return date(first_of_month.year + 1, 1, 1)
+    return first_of_month.replace(month=first_of_month.month + 1)
 
 
 def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
