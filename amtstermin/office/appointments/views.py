@@ -230,6 +230,6 @@ def _labelled(starts: list[datetime], location, day: date | None) -> list[tuple[
         local = start.astimezone(location.zone)
         label = formats.time_format(local)
         if local.date() != day:
-            label = f"{formats.date_format(local, 'D, j. F')}, {label}"
+            label = f"{formats.date_format(local, 'SHORT_DAY_FORMAT')}, {label}"
         labelled.append((local.isoformat(), label))
     return labelled
