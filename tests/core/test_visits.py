@@ -137,7 +137,7 @@ def test_a_visit_on_another_day_is_refused_and_the_clerk_is_told_which_day(offic
         )
     with translation.override("en"):
         assert refused.value.clerk_message == (
-            "The appointment of Erika Mustermann is on Monday, December 7 – not today."
+            "The appointment of Erika Mustermann is on Monday, 7 December – not today."
         )
 
 
