@@ -9,7 +9,7 @@ at; CI leaves it unset.
 
 import os
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -495,3 +495,103 @@ def test_citizen_past_the_booking_limit_gets_a_page_that_explains_it(
     page.get_by_role("link", name="Zurück zu Ihrer Buchung").click()
     expect(page.get_by_role("button", name="Verbindlich buchen")).to_be_visible()
     assert trouble == [], "\n".join(trouble)
+
+
+# Issue 11: wizard fixes
+
+
+def search_and_add_id_cards(page) -> None:
+    """Anmeldung first, then a search for the ID card and two of them: the search must not drop
+    the Anmeldung typed before it."""
+    page.get_by_label("Anmeldung einer Wohnung").fill("1")
+    page.get_by_label("Dienstleistungen suchen").fill("Personalausweis")
+    page.get_by_role("button", name="Suchen").click()
+    expect(page.get_by_role("status")).to_contain_text("Zuvor gewählte Dienstleistungen bleiben")
+    expect(page.get_by_label("Anmeldung einer Wohnung")).to_have_count(0)  # not among those found
+    page.get_by_label("Personalausweis", exact=True).fill("2")
+
+
+def test_a_search_keeps_the_services_chosen_before_it(town, page, axe, trouble):
+    page.goto(f"{town.url}/termin/")
+    search_and_add_id_cards(page)
+    selection = page.get_by_role("complementary", name="Ihre Auswahl")
+    expect(selection).to_contain_text("1 × Anmeldung einer Wohnung")
+    look(page, axe, "w1-search-keeps-choice")
+    # Enter in a number field goes on (the form's first button is a hidden "Weiter").
+    page.get_by_label("Personalausweis", exact=True).press("Enter")
+
+    page.get_by_label("Bürgerbüro Mitte", exact=False).check()
+    press_continue(page)
+    chosen = page.locator(".amt-chosen")
+    expect(chosen).to_contain_text("2 × Personalausweis")
+    expect(chosen).to_contain_text("1 × Anmeldung einer Wohnung")
+    expect(chosen).to_contain_text("Bürgerbüro Mitte, Marktplatz 1")
+    assert trouble == [], "\n".join(trouble)
+
+
+def test_a_search_without_javascript_keeps_the_services_chosen_before_it(town, browser):
+    context = browser.new_context(locale="de-DE", java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(f"{town.url}/termin/")
+        search_and_add_id_cards(page)
+        press_continue(page)
+        page.get_by_label("Bürgerbüro Nord", exact=False).check()
+        press_continue(page)
+        chosen = page.locator(".amt-chosen")
+        expect(chosen).to_contain_text("2 × Personalausweis")
+        expect(chosen).to_contain_text("1 × Anmeldung einer Wohnung")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_continue_stays_in_reach_while_scrolling_the_services(town, page):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{town.url}/termin/")
+    page.get_by_label("Personalausweis", exact=True).scroll_into_view_if_needed()
+
+    button = page.get_by_role("button", name="Weiter").bounding_box()
+
+    assert button["y"] >= 0 and button["y"] + button["height"] <= PHONE["height"], button
+    if SCREENSHOTS:  # the screen as the phone shows it, not the whole page
+        page.screenshot(path=Path(SCREENSHOTS) / "w4-phone-continue-in-reach-320.png")
+    # Descriptions are folded away until asked for.
+    description = page.get_by_text("Für alle ab 16 Jahren mit Wohnsitz in Musterstadt.")
+    expect(description).to_be_hidden()
+    page.get_by_text("Mehr zu dieser Dienstleistung").first.click()
+    expect(description).to_be_visible()
+
+
+def test_a_month_past_the_horizon_says_it_cannot_be_booked_yet(town, page, axe, trouble):
+    page.goto(f"{town.url}/termin/")
+    choose_services(page)
+    press_continue(page)
+    page.get_by_label("Bürgerbüro Mitte", exact=False).check()
+    press_continue(page)
+    later = town.centre.last_bookable_day(town.centre.local_date(timezone.now()))
+    month = (later.replace(day=28) + timedelta(days=4)).strftime("%Y-%m")
+
+    page.goto(f"{town.url}/termin/tag/?monat={month}")
+
+    expect(page.get_by_role("status")).to_contain_text("kann noch nicht gebucht werden")
+    expect(page.locator(".amt-day--later").first).to_contain_text("noch nicht")
+    expect(page.locator(".amt-day--free")).to_have_count(0)
+    look(page, axe, "w2-day-not-yet")
+    assert trouble == [], "\n".join(trouble)
+
+
+def test_a_form_sent_after_the_cookies_were_lost_leads_back_to_it(town, page, axe):
+    page.goto(f"{town.url}/termin/")
+    choose_services(page)
+    page.context.clear_cookies()  # the session ran out, or the browser dropped its cookies
+
+    press_continue(page)
+
+    expect(page.locator("h1")).to_have_text("Ihr Formular konnte nicht gesendet werden")
+    expect(page).to_have_title(re.compile("^Fehler: Formular abgelaufen"))
+    look(page, axe, "w3-csrf-failure")
+    page.get_by_role("link", name="Zurück zum Formular").click()
+    expect(page.locator("h1")).to_have_text("Welche Dienstleistungen brauchen Sie?")
+    choose_services(page)
+    press_continue(page)  # the fresh cookie makes the form work again
+    expect(page.get_by_text("Schritt 2 von 6")).to_be_visible()
