@@ -8,6 +8,7 @@ from io import StringIO
 from itertools import pairwise
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from amtstermin.core import statistics
 from amtstermin.core.demo.musterstadt import MUSTERSTADT
 from amtstermin.core.items import Item, documents_to_bring
 from amtstermin.core.models import (
@@ -37,9 +39,14 @@ from amtstermin.core.models import (
     ServiceDocument,
     StaffMember,
     Status,
+    Visit,
 )
 from amtstermin.core.scheduling import availability, capacity
+from tests.conftest import berlin
 from tests.fixtures.clock import ticking_from
+
+# A Thursday morning: the office is open, so the demo's today has a queue and calls.
+NOW = berlin(2026, 12, 3, 10, 30)
 
 # Every test here, even one that needs no rows, is a database test: pytest-django runs database
 # tests first, and a module-scoped seed would otherwise be built twice.
@@ -88,7 +95,7 @@ def _seed() -> tuple[str, dict[str, int], int]:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """Seed once for the whole module (it books about a thousand appointments), twice over."""
-    with django_db_blocker.unblock(), ticking_from():
+    with django_db_blocker.unblock(), ticking_from(NOW):
         try:
             first, counts_first, version_first = _seed()
             second, counts_second, version_second = _seed()
@@ -116,6 +123,61 @@ def test_first_run_prints_the_demo_logins_with_their_authenticator_key(demo):
         [line] = [line for line in lines if line.strip().startswith(start)]
         assert f"Authenticator-Schlüssel {MUSTERSTADT.demo_totp_secret}" in line
     assert "/verwaltung/anmelden/" in demo.first_output
+
+
+@pytest.mark.parametrize(
+    ("username", "role"),
+    [("admin", "Administration"), ("clerk1", "Sachbearbeitung"), ("clerk6", "Teamleitung")],
+)
+def test_each_login_is_printed_with_its_role(demo, username, role):
+    [line] = [line for line in demo.first_output.splitlines() if f" {username} / " in line]
+    assert f": {role}, " in line
+    assert StaffMember.objects.get(user__username=username).get_role_display() == role
+
+
+def test_the_printed_display_and_kiosk_links_open_their_screens(demo, client):
+    lines = demo.second_output.splitlines()  # a rerun prints the same working addresses
+    [display] = [line.split(": ", 1)[1] for line in lines if "Aufrufanzeige: http" in line]
+    [kiosk] = [line.split(": ", 1)[1] for line in lines if "Check-in-Terminal: http" in line]
+    assert display.startswith(f"{settings.SITE_URL}/") and kiosk.startswith(settings.SITE_URL)
+
+    board = client.get(display.removeprefix(settings.SITE_URL))
+    assert board.status_code == 200
+    assert "Bürgerbüro Musterstadt" in board.text
+    assert client.get(kiosk.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_eight_past_weeks_give_the_statistics_real_figures(location):
+    today = location.local_date(timezone.now())
+    for weeks_ago in range(1, 8):  # the eighth week back begins on a Thursday
+        figures = statistics.compute(
+            location, statistics.Period.week(today - timedelta(weeks=weeks_ago)), now=NOW
+        )
+        assert figures.total_bookings >= 20, weeks_ago
+        assert figures.bookings[Channel.WALK_IN] >= 3, weeks_ago
+        assert figures.waiting_appointments.count >= 20, weeks_ago
+        assert 1 <= figures.waiting_appointments.median < 30, weeks_ago
+        assert figures.usage.used_minutes > 0, weeks_ago
+    eight_weeks = statistics.compute(
+        location,
+        statistics.Period(today - timedelta(weeks=8), today - timedelta(days=1), "week"),
+        now=NOW,
+    )
+    assert 0.03 <= eight_weeks.no_show_rate <= 0.15
+    assert eight_weeks.waiting_walk_ins.median is not None
+    assert 0.7 <= eight_weeks.punctuality < 1
+    assert sum(timing.processing.count > 0 for timing in eight_weeks.services) >= 5
+
+
+def test_this_morning_some_were_served_some_wait_and_one_was_just_called(location):
+    today = Visit.objects.filter(location=location, waiting_day=location.local_date(NOW))
+    assert today.filter(state=Visit.State.DONE).count() >= 5
+    assert today.filter(state=Visit.State.WAITING).exists()
+    assert today.filter(state=Visit.State.CALLED).exists()
+    assert not today.filter(checked_in_at__gt=NOW).exists()
+    # Nothing in the past stays half done: every earlier visit was called and finished.
+    earlier = Visit.objects.filter(location=location, waiting_day__lt=location.local_date(NOW))
+    assert set(earlier.values_list("state", flat=True)) == {Visit.State.DONE}
 
 
 def test_a_code_from_the_printed_key_passes_every_demo_logins_second_factor(location):
@@ -277,19 +339,23 @@ def test_absent_clerk_is_on_leave_all_this_week_without_appointments(location):
     assert not during.exists()
 
 
-def test_demo_bookings_fill_about_half_of_the_online_capacity(location):
+def test_demo_bookings_fill_a_third_of_the_online_capacity(location):
     now = timezone.now()
     free_with_bookings = _online_free_units(location, now=now)
-    Appointment.objects.all().delete()  # rolled back after the test
+    Visit.objects.all().delete()  # rolled back after the test
+    Appointment.objects.all().delete()
     free_without = _online_free_units(location, now=now)
     share = 1 - free_with_bookings / free_without
-    assert 0.35 <= share <= 0.65
+    assert 0.25 <= share <= 0.5
 
 
 def test_demo_bookings_are_booked_online_and_by_phone_through_the_core(location):
     appointments = Appointment.objects.filter(location=location)
     assert appointments.count() > 300
-    assert set(appointments.values_list("status", flat=True)) == {Status.BOOKED}
+    upcoming = appointments.filter(start__gt=timezone.now() + timedelta(hours=1))
+    assert set(upcoming.values_list("status", flat=True)) == {Status.BOOKED}
+    past = appointments.filter(start__lt=location.local_day_start(location.local_date(NOW)))
+    assert set(past.values_list("status", flat=True)) <= {Status.DONE, Status.NO_SHOW}
     assert set(appointments.values_list("channel", flat=True)) == {Channel.ONLINE, Channel.PHONE}
     assert not appointments.filter(items__isnull=True).exists()
     assert not appointments.filter(events__isnull=True).exists()

@@ -17,8 +17,8 @@ from ..scheduling import availability, capacity, engine
 from .spec import Request, Town
 
 # Share of the online-bookable time to book: fuller in the coming days than weeks ahead, as in
-# a real office; about half over the whole horizon.
-FILL_NEAR, FILL_FAR, FILL_SPREAD = 0.72, 0.32, 0.08
+# a real office; under half over the whole horizon (each booking costs the seed time).
+FILL_NEAR, FILL_FAR, FILL_SPREAD = 0.6, 0.1, 0.08
 ONLINE_SHARE = 0.7  # the rest are phone bookings made by staff
 PHONE_WITH_EMAIL = 0.5
 ENGLISH_SHARE = 0.08

@@ -607,6 +607,8 @@ MUSTERSTADT = Town(
     staff_password="Buergerbuero-Demo-2026",
     # Public like the passwords: every demo login's authenticator app uses this key.
     demo_totp_secret="MUSTERSTADTDEMONICHTGEHEIM234567",
+    demo_display_token="musterstadt-demo-aufrufanzeige",
+    demo_kiosk_token="musterstadt-demo-terminal",
     roster_valid_from=date(2025, 1, 1),
     pages=PAGES,
     notices=NOTICES,

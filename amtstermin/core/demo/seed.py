@@ -11,15 +11,17 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .. import booking
+from .. import booking, numbers
 from ..models import (
     Absence,
     ContentPage,
     Counter,
     Department,
+    DeviceLink,
     Document,
     Location,
     Notice,
@@ -30,6 +32,7 @@ from ..models import (
     StaffMember,
 )
 from .bookings import Filled, fill_calendar
+from .history import Played, play_history, play_today
 from .spec import (
     DocumentSpec,
     LocationSpec,
@@ -47,9 +50,17 @@ class Login:
     username: str
     password: str
     name: str
+    role: str  # StaffMember.Role
     superuser: bool
     password_set: bool  # False: the user existed with another password, which was kept
     totp_secret: str | None  # None: the login has its own authenticator app, which was kept
+
+
+@dataclass(frozen=True)
+class Device:
+    kind: str  # DeviceLink.Kind
+    name: str
+    token: str
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,10 @@ class Seeded:
     services: int
     staff: int
     logins: list[Login]
+    devices: list[Device]
     filled: Filled | None  # None: upcoming appointments existed, nothing was booked
+    history: Played | None  # None: with `filled`, the past was played before
+    today: int  # visits played today until now (0 when someone had come already)
 
 
 M = TypeVar("M", bound=models.Model)
@@ -68,16 +82,23 @@ def seed(town: Town, *, now: datetime) -> Seeded:
     """Create or update `town`, then book demo appointments if its calendar is still empty."""
     with transaction.atomic():
         location, logins, staff_count = _configure(town, now=now)
+        devices = _devices(town, location, now=now)
     # Outside the transaction above: every booking is its own durable transaction, as in
     # production.
     with booking.without_mail():  # the demo's citizens are fictional: nobody to mail
         filled = fill_calendar(location, town, now=now)
+        # After the calendar: it is filled only while nothing upcoming is booked.
+        history = play_history(location, town, now=now) if filled is not None else None
+        today = play_today(location, town, now=now)
     return Seeded(
         location=location,
         services=len(town.services),
         staff=staff_count,
         logins=logins,
+        devices=devices,
         filled=filled,
+        history=history,
+        today=today,
     )
 
 
@@ -107,12 +128,27 @@ def _configure(town: Town, *, now: datetime) -> tuple[Location, list[Login], int
         changed |= _service(service, position, departments, location, documents)
 
     services = {service.slug: service for service in Service.objects.all()}
-    admin = _login(town.admin_username, town.admin_password, town, name="", superuser=True)
+    hashes: dict[str, str] = {}
+    admin = _login(
+        town.admin_username,
+        town.admin_password,
+        town,
+        name=town.admin_name,
+        role=StaffMember.Role.ADMINISTRATOR,
+        superuser=True,
+        hashes=hashes,
+    )
     _administrator(admin, town, departments[town.admin_department], location)
     logins = [admin]
     for member in town.staff:
         login = _login(
-            member.username, town.staff_password, town, name=member.name, superuser=False
+            member.username,
+            town.staff_password,
+            town,
+            name=member.name,
+            role=member.role,
+            superuser=False,
+            hashes=hashes,
         )
         logins.append(login)
         changed |= _staff(
@@ -303,8 +339,18 @@ def _staff(
     return changed
 
 
-def _login(username: str, password: str, town: Town, *, name: str, superuser: bool) -> Login:
-    first_name, _, last_name = name.partition(" ")
+def _login(
+    username: str,
+    password: str,
+    town: Town,
+    *,
+    name: str,
+    role: str,
+    superuser: bool,
+    hashes: dict[str, str],
+) -> Login:
+    # The superuser's Django account keeps no name: its staff member carries it.
+    first_name, _, last_name = ("" if superuser else name).partition(" ")
     user, created = get_user_model().objects.get_or_create(
         username=username,
         defaults={
@@ -315,13 +361,46 @@ def _login(username: str, password: str, town: Town, *, name: str, superuser: bo
             "is_superuser": superuser,
         },
     )
+    # The staff logins share one password, so they share one hash of it (`hashes`: password →
+    # a hash known to match): a password hash costs most of a second on purpose, seven of them
+    # were a third of a rerun.
     if created:
-        user.set_password(password)
+        if password not in hashes:
+            hashes[password] = make_password(password)
+        user.password = hashes[password]
         user.save(update_fields=["password"])
     # An existing account keeps its password: a demo must never reset a real one.
-    password_set = created or user.check_password(password)
+    password_set = created or user.password == hashes.get(password) or user.check_password(password)
+    if password_set:
+        hashes.setdefault(password, user.password)
     totp_secret = _demo_authenticator(user, town.demo_totp_secret) if password_set else None
-    return Login(username, password, name, superuser, password_set, totp_secret)
+    return Login(username, password, name, role, superuser, password_set, totp_secret)
+
+
+def _devices(town: Town, location: Location, *, now: datetime) -> list[Device]:
+    """A call display and a check-in kiosk, opened by the demo's public link keys.
+
+    Not devices.issue(), which makes a random key shown only once: a rerun must print the same
+    addresses. Only the digest is stored, as for every device link.
+    """
+    wanted = [
+        Device(DeviceLink.Kind.DISPLAY, "Demo: Wartebereich", town.demo_display_token),
+        Device(DeviceLink.Kind.KIOSK, "Demo: Eingang", town.demo_kiosk_token),
+    ]
+    working = []
+    for device in wanted:
+        link, _ = DeviceLink.objects.get_or_create(
+            digest=numbers.digest(device.token),
+            defaults={
+                "location": location,
+                "kind": device.kind,
+                "name": device.name,
+                "created_at": now,
+            },
+        )
+        if link.revoked_at is None:  # staff may have revoked it; then it stays revoked
+            working.append(device)
+    return working
 
 
 def _demo_authenticator(user, secret: str) -> str | None:

@@ -144,6 +144,9 @@ class Town:
     admin_password: str
     staff_password: str
     demo_totp_secret: str  # base32, as authenticator apps take it typed in
+    # Device link keys, public like the passwords so a rerun can print the same addresses.
+    demo_display_token: str
+    demo_kiosk_token: str
     roster_valid_from: date
     pages: tuple[PageSpec, ...] = ()  # start-page text and legal pages
     notices: tuple[NoticeSpec, ...] = ()

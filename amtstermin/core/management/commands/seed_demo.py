@@ -9,6 +9,12 @@ from django.utils.translation import ngettext
 
 from amtstermin.core.demo import seed
 from amtstermin.core.demo.musterstadt import MUSTERSTADT
+from amtstermin.core.models import DeviceLink, StaffMember
+
+DEVICE_PAGES: dict[str, str] = {
+    DeviceLink.Kind.DISPLAY: "display:board",
+    DeviceLink.Kind.KIOSK: "display:kiosk",
+}
 
 
 class Command(BaseCommand):
@@ -61,6 +67,28 @@ class Command(BaseCommand):
                     "days": filled.days,
                 }
             )
+        if seeded.history is not None:
+            self.stdout.write(
+                _(
+                    "Played %(days)d past working days for the statistics: %(visits)d visits, "
+                    "%(no_shows)d no-shows."
+                )
+                % {
+                    "days": seeded.history.days,
+                    "visits": seeded.history.visits,
+                    "no_shows": seeded.history.no_shows,
+                }
+            )
+        if seeded.today:
+            self.stdout.write(
+                ngettext(
+                    "Today until now: %(count)d visitor checked in; try the queue and the display.",
+                    "Today until now: %(count)d visitors checked in; try the queue and the "
+                    "display.",
+                    seeded.today,
+                )
+                % {"count": seeded.today}
+            )
         self.stdout.write(_("Demo logins:"))
         self.stdout.write(
             _(
@@ -71,10 +99,15 @@ class Command(BaseCommand):
         )
         for login in seeded.logins:
             line = (
-                _("%(username)s / %(password)s (administration at /admin/)")
+                _("%(username)s / %(password)s: %(role)s, %(name)s; Django admin at /admin/")
                 if login.superuser
-                else _("%(username)s / %(password)s (%(name)s)")
-            ) % {"username": login.username, "password": login.password, "name": login.name}
+                else _("%(username)s / %(password)s: %(role)s, %(name)s")
+            ) % {
+                "username": login.username,
+                "password": login.password,
+                "role": StaffMember.Role(login.role).label,
+                "name": login.name,
+            }
             if not login.password_set:
                 line = _("%(username)s (existed already; its password was left unchanged)") % {
                     "username": login.username
@@ -82,6 +115,11 @@ class Command(BaseCommand):
             if login.totp_secret:
                 line += " · " + _("authenticator key %(secret)s") % {"secret": login.totp_secret}
             self.stdout.write(f"  {line}")
+        if seeded.devices:
+            self.stdout.write(_("Screens without a login (open on the screen itself):"))
+        for device in seeded.devices:
+            url = settings.SITE_URL + reverse(DEVICE_PAGES[device.kind], args=[device.token])
+            self.stdout.write(f"  {DeviceLink.Kind(device.kind).label}: {url}")
         self.stdout.write(
             self.style.WARNING(
                 _(
