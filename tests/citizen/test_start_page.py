@@ -259,9 +259,9 @@ def test_service_list_queries_do_not_grow_with_services(client, django_assert_nu
         factories.service(locations=[where])
         factories.service(mode=Service.Mode.EXTERNAL_LINK, external_url="https://example.org/")
 
-    # bookable services, services without a visit; the footer's legal pages (asked on a cold
-    # cache only: tests start with an empty one)
-    with django_assert_num_queries(3):
+    # bookable services, services without a visit, the booking horizon stated on step 1; the
+    # footer's legal pages (asked on a cold cache only: tests start with an empty one)
+    with django_assert_num_queries(4):
         response = client.get(reverse("citizen:services"))
 
     assert response.status_code == 200

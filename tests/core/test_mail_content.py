@@ -237,8 +237,9 @@ def test_mail_is_composed_and_sent_in_few_queries(office, smtp_server, django_as
     booked = book(office)
     SentMessage.objects.all().delete()
 
-    # appointment with location, items with services, documents, sent before?, token, record
-    with django_assert_num_queries(6):
+    # appointment with location, items with services, documents, opening time (arrival
+    # advice), sent before?, token, record
+    with django_assert_num_queries(7):
         send_appointment_mail.call(appointment_id=booked.appointment.pk, event=MailEvent.BOOKED)
 
     assert len(smtp_server.messages) == 2
