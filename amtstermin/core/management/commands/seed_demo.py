@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo town Musterstadt with staff, logins and a half-full calendar."""
+"""`manage.py seed_demo`: the demo town Musterstadt: staff, logins, screens, calendar and a past."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
