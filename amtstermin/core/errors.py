@@ -127,11 +127,8 @@ class CheckInError(BookingError):
     def clerk_message(self) -> str:
         if self.appointment is None:
             return str(self.message)
-        return self.for_clerk(self.appointment, self.appointment.start.astimezone(self.zone))
-
-    @property
-    def zone(self):
-        return self.appointment.location.zone
+        zone = self.appointment.location.zone
+        return self.for_clerk(self.appointment, self.appointment.start.astimezone(zone))
 
     def for_clerk(self, appointment: "Appointment", start: datetime) -> str:
         return str(self.message)
@@ -184,7 +181,7 @@ class TooEarly(CheckInError):
         return _("%(name)s is early: the appointment is at %(time)s, check-in from %(opens)s.") % {
             "name": appointment.name,
             "time": formats.time_format(start),
-            "opens": formats.time_format(self.opens_at.astimezone(self.zone)),
+            "opens": formats.time_format(self.opens_at.astimezone(start.tzinfo)),
         }
 
 
