@@ -153,7 +153,7 @@ def closed_because(location: Location, *, now: datetime) -> str | None:
     if closure:
         return _("%(location)s is closed: %(reason)s.") % {
             "location": location.name,
-            "reason": closure.reason,
+            "reason": closure.reason.rstrip("."),  # staff may end it with a full stop
         }
     holiday = location.holidays_between(local.date(), local.date()).get(local.date())
     if holiday:

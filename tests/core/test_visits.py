@@ -326,7 +326,7 @@ def test_walk_in_is_refused_on_a_public_holiday_and_during_a_closure(office):
         location=office.location,
         start=berlin(2026, 12, 7, 9, 0),
         end=berlin(2026, 12, 7, 13, 0),
-        reason="Betriebsausflug",
+        reason="Betriebsausflug.",
     )
     with translation.override("de"), pytest.raises(OutsideOpeningHours) as refused:
         visits.walk_in(office.location, items, now=MONDAY)
