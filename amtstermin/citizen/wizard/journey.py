@@ -11,7 +11,7 @@ from amtstermin.core.items import Item, total_fee
 from amtstermin.core.models import Channel, Location
 from amtstermin.core.scheduling import availability
 
-from . import calendar
+from ...core import calendar_month
 
 # Starts before this wall-clock time are listed under "morning".
 NOON = time(12, 0)
@@ -61,11 +61,11 @@ def month_context(request: HttpRequest, journey: Journey) -> dict:
     # A month past the horizon is shown with its days marked "not yet bookable" (a link saved
     # for later must not silently show another month); at most a year ahead.
     shown = min(max(shown, bounds.first.replace(day=1)), bounds.first + LATEST_MONTH)
-    month = calendar.month(found, shown, bounds.first, bounds.last)
+    month = calendar_month.month(found, shown, bounds.first, bounds.last)
     return {
         "journey": journey,
         "month": month,
-        "weekdays": calendar.weekday_names(),
+        "weekdays": calendar_month.weekday_names(),
         "first_free": first_free,
         "last_day": bounds.last,
         "not_yet": month.first > bounds.last,
