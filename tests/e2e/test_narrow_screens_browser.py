@@ -43,10 +43,6 @@ from tests.office.logins import app_code
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 320, "height": 640}
-# Pages being redesigned by others at this moment, known to be too wide (issue 11): the day
-# plan's "Aufrufe je Schalter" tables (331 px; the day view itself fits). Strict: once a page
-# fits, the test fails until its name is removed here.
-STILL_TOO_WIDE = {"day_plan"}
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")
 FACES = ("citizen", "office", "display")
 # Not pages: downloads (a calendar file, a CSV), the queue's htmx fragment, the display's feed,
@@ -269,10 +265,8 @@ def test_no_page_scrolls_sideways_at_320_px(page, demo):
             ruler.visit("office", route, name)
 
     assert len(ruler.seen) > 40
-    unknown = [line for name, line in ruler.offenders if name not in STILL_TOO_WIDE]
-    assert not unknown, "Wider than 320 px:\n" + "\n".join(unknown)
-    fixed = STILL_TOO_WIDE - {name for name, _line in ruler.offenders}
-    assert not fixed, f"Fits now: remove {fixed} from STILL_TOO_WIDE"
+    too_wide = [line for _name, line in ruler.offenders]
+    assert not too_wide, "Wider than 320 px:\n" + "\n".join(too_wide)
 
 
 def test_the_ruler_reports_a_page_wider_than_the_screen(page, transactional_db, live_server):
