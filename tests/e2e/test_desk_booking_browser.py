@@ -76,7 +76,8 @@ def test_clerk_books_a_caller_by_phone_and_sees_it_on_the_day_plan(
     expect(facts).to_contain_text("13:00")
     expect(facts).to_contain_text("2 × Personalausweis")
     expect(page.locator(".amt-desk-code").first).to_have_text(re.compile(r"^[0-9A-Z-]{6,}$"))
-    expect(page.locator("main")).to_contain_text("Bitte kommen Sie um 12:55")
+    # Not five minutes early: the afternoon block opens at 13:00 (no earlier arrival advice).
+    expect(page.locator("main")).to_contain_text("Bitte kommen Sie um 13:00")
     look(page, axe, "desk-booked")
 
     page.get_by_role("link", name="Tagesplan dieses Tages anzeigen").click()
