@@ -89,7 +89,7 @@ run_pytest() {
   # one after another on one worker, never side by side (the server allows 100).
   env ${database_url:+DATABASE_URL="$database_url"} ${coverage_file:+COVERAGE_FILE="$coverage_file"} \
     ${clock_shift[@]+"${clock_shift[@]}"} pytest -n 2 --dist loadgroup --color="$color" \
-    ${coverage_file:+--cov --cov-report=} "$@" 2>&1 | tee "$log"
+    ${coverage_file:+--cov --cov-report= --cov-fail-under=0} "$@" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   set -e
   last=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E ' in [0-9.]+s' | tail -n 1 |
@@ -103,7 +103,8 @@ run_pytest() {
   return "$status"
 }
 
-# Branch coverage of both database runs together: some code runs only on one of them.
+# Branch coverage of both database runs together (the gate is the combined report, not each
+# run): some code runs only on one of them.
 rm -f .coverage .coverage.*
 clock_shift=()
 coverage_file=.coverage.sqlite run_pytest SQLite "" "$@"
