@@ -3,14 +3,14 @@ out, and finds the booking on the day plan and its printable list. axe checks ev
 (screenshots at 1280 and 390 px: E2E_SCREENSHOTS=<folder>)."""
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, time
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import factories
 from tests.e2e.test_booking_browser import look
+from tests.fixtures.clock import working_monday
 from tests.office.logins import PASSWORD, app_code, authenticator, user_for
 
 pytestmark = pytest.mark.browser
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.browser
 
 def next_monday() -> date:
     """A Monday at least a week ahead: every time of it is still free while the test runs."""
-    today = timezone.localdate()
-    return today + timedelta(days=7 + (7 - today.weekday()) % 7)
+    return working_monday(days_ahead=7)
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from amtstermin.core.items import Item
 from amtstermin.core.models import Absence, Channel, Closure, Location, RosterBlock, StaffMember
 from tests import factories
 from tests.conftest import BERLIN
+from tests.fixtures.clock import working_monday
 from tests.office.logins import log_in_verified, user_for
 
 
 def monday() -> date:
-    """The Monday of next week: bookable whatever day the tests run."""
-    today = timezone.localdate()
-    return today + timedelta(days=7 - today.weekday())
+    """A Monday of next week or later: bookable whatever day the tests run."""
+    return working_monday()
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
