@@ -3,13 +3,12 @@
 from datetime import datetime
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amtstermin.core import inputs
 from amtstermin.core.booking import CANCEL_REASON_LENGTH
 
-from ..desk_booking.forms import PHONE_PATTERN
+from .. import contact_fields
 
 
 class SearchForm(forms.Form):
@@ -65,33 +64,9 @@ class CancelForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(
-        label=_("Full name"),
-        max_length=120,
-        error_messages={
-            "required": _("Enter the citizen's full name."),
-            "max_length": _("Write the name in at most %(limit_value)d characters."),
-        },
+    name = contact_fields.name_field(
+        max_length=_("Write the name in at most %(limit_value)d characters.")
     )
-    phone = forms.RegexField(
-        label=_("Phone number (optional)"),
-        regex=PHONE_PATTERN,
-        required=False,
-        max_length=30,
-        error_messages={"invalid": _("Enter a phone number with digits only, like 02381 123456.")},
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    email = forms.EmailField(
-        label=_("Email address"),
-        required=False,
-        max_length=254,
-        error_messages={
-            "invalid": _("Enter an email address in the correct format, like name@example.de.")
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    language = forms.ChoiceField(
-        label=_("Language of the messages"),
-        choices=settings.LANGUAGES,
-        error_messages={"invalid_choice": _("Choose one of the languages shown.")},
-    )
+    phone = contact_fields.phone_field()
+    email = contact_fields.email_field()
+    language = contact_fields.language_field()

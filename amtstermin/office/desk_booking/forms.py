@@ -8,14 +8,13 @@ and carries the request along in hidden fields. The core decides what can be boo
 from datetime import datetime
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amtstermin.core import inputs
 from amtstermin.core.models import Channel
 from amtstermin.service_quantities import ServiceQuantities
 
-PHONE_PATTERN = r"^\+?[0-9 ()/-]{5,30}$"
+from .. import contact_fields
 
 
 class RequestForm(ServiceQuantities):
@@ -53,34 +52,13 @@ class BookingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose a time.")},
     )
-    name = forms.CharField(
-        label=_("Full name"),
-        max_length=120,
-        error_messages={"required": _("Enter the citizen's full name.")},
-    )
-    phone = forms.RegexField(
-        label=_("Phone number (optional)"),
-        regex=PHONE_PATTERN,
-        required=False,
-        max_length=30,
-        error_messages={"invalid": _("Enter a phone number with digits only, like 02381 123456.")},
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    email = forms.EmailField(
+    name = contact_fields.name_field()
+    phone = contact_fields.phone_field()
+    email = contact_fields.email_field(
         label=_("Email address (optional)"),
-        required=False,
-        max_length=254,
         help_text=_("With an address the citizen gets the confirmation and reminders by email."),
-        error_messages={
-            "invalid": _("Enter an email address in the correct format, like name@example.de.")
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    language = forms.ChoiceField(
-        label=_("Language of the messages"),
-        choices=settings.LANGUAGES,
-        error_messages={"invalid_choice": _("Choose one of the languages shown.")},
-    )
+    language = contact_fields.language_field()
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def clean_start(self) -> datetime:
