@@ -221,9 +221,9 @@ class DocumentAdmin(TranslationAdmin):
         return document.service_count  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
+class ReadOnly:
+    """Shown in the admin, never added, changed or deleted there: each admin below says who
+    writes its rows instead. Put it first, before the admin base class it makes read-only."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -235,7 +235,12 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class WrittenByTheOffice(admin.ModelAdmin):
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+
+class WrittenByTheOffice(ReadOnly, admin.ModelAdmin):
     """Rosters, absences and closures: shown here, changed only on the office's roster pages.
 
     Their one writer is core/rosters.py, which hands appointments over to a free colleague, mails
@@ -245,15 +250,6 @@ class WrittenByTheOffice(admin.ModelAdmin):
 
     change_list_template = "admin/core/written_by_the_office_change_list.html"
     change_form_template = "admin/core/written_by_the_office_change_form.html"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class RosterBlockInline(ReadOnlyInline):
@@ -332,9 +328,10 @@ class AppointmentEventInline(ReadOnlyInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: booking, confirming, moving and cancelling go through the booking core, which
-    also sends the emails, keeps the history and guards against double bookings."""
+    also sends the emails, keeps the history and guards against double bookings. Personal data
+    is removed by the purge task after the retention period, not by hand."""
 
     list_display = (
         "reference",
@@ -384,16 +381,6 @@ class AppointmentAdmin(admin.ModelAdmin):
             return queryset.filter(reference=reference), False
         return super().get_search_results(request, queryset, search_term)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Personal data is removed by the purge task after the retention period, not by hand.
-        return False
-
 
 class OnlineRequestEventInline(ReadOnlyInline):
     model = OnlineRequestEvent
@@ -401,7 +388,7 @@ class OnlineRequestEventInline(ReadOnlyInline):
 
 
 @admin.register(OnlineRequest)
-class OnlineRequestAdmin(admin.ModelAdmin):
+class OnlineRequestAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: claiming, answering and rejecting go through core/online_requests.py, which
     also keeps the history and emails the requester."""
 
@@ -430,15 +417,6 @@ class OnlineRequestAdmin(admin.ModelAdmin):
         "confirmed_at",
         "updated_at",
     )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DeviceLink)
