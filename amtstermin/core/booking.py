@@ -532,8 +532,11 @@ def _expire(candidates, *, now: datetime) -> int:
 def _staff_days(location, items, start, *, channel, now, exclude=None) -> list[engine.StaffDay]:
     """Free time on the day of `start` of each clerk skilled for every item."""
     day = location.local_date(start)
-    loaded = capacity.load(location, day, day, channel=channel, now=now, exclude=exclude)
-    return engine.qualified(loaded.staff_days[day], service_ids(items))
+    services = service_ids(items)
+    loaded = capacity.load(
+        location, day, day, channel=channel, now=now, exclude=exclude, services=services
+    )
+    return loaded.staff_days[day]
 
 
 def _pick(location, staff_days, items, start, length) -> int | None:

@@ -1,7 +1,7 @@
 """Load rosters, absences, closures, holidays and bookings of a location into the engine.
 
-One indexed range query per table, selecting only the columns the engine needs; the cost grows
-with staff × days, never with stored history.
+Three indexed range queries (capacity_sql.py), selecting only the columns the engine needs; the
+cost grows with staff × days, never with stored history.
 """
 
 from bisect import bisect_right
@@ -10,50 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connections
-from django.db.models import F, FloatField, Func, IntegerField, Q, Value
-
-from ..models import (
-    HOLDING,
-    Absence,
-    Appointment,
-    Channel,
-    Closure,
-    Location,
-    RosterBlock,
-    StaffMember,
-    Status,
-)
+from ..models import Channel, Location
+from . import capacity_sql
 from .engine import StaffDay, span
-
-
-class EpochSeconds(Func):
-    """A datetime column as seconds since 1970 (UTC).
-
-    The engine needs numbers, not datetime objects: on PostgreSQL, building 13,000 aware
-    datetimes costs five times as much as reading the numbers (bench/availability.py).
-    """
-
-    output_field = FloatField()
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8"
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # Django stores SQLite datetimes as UTC text. julianday() works on every SQLite 3 (unlike
-        # unixepoch(), 3.38+) and keeps fractions; rounding to the millisecond keeps 09:00:00
-        # from becoming 08:59:59.99999 and taking the unit before it.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0, 3)",
-        )
-
-
-def epochs(*names: str) -> list[EpochSeconds]:
-    return [EpochSeconds(F(name)) for name in names]
 
 
 @dataclass(frozen=True)
@@ -103,93 +62,39 @@ def load(
     channel: str,
     now: datetime,
     exclude: int | None = None,
+    services: frozenset[int] | None = None,
 ) -> Capacity:
     """Free time per staff member and day from `first` to `last` (local dates, inclusive).
 
     Online bookings see only online-bookable roster blocks, and a cancelled time only after the
     location's re-release delay. `exclude` ignores one appointment (the one being rescheduled).
+    `services` loads only the staff skilled for all of them (a booking needs no one else).
     """
     grids = day_grids(location, first, last)
     range_start = grids[0].start
     range_end = location.local_day_start(last + timedelta(days=1))
-    unit_seconds = location.slot_minutes * 60
-    starts = [grid.start.timestamp() for grid in grids]
     online = channel == Channel.ONLINE
-
-    rosters = RosterBlock.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=first),
-        location=location,
-        valid_from__lte=last,
-        staff__active=True,
+    blocks = capacity_sql.roster_rows(
+        location.pk, first, last, online=online, weekday=first.weekday() if first == last else None
     )
-    if online:
-        rosters = rosters.filter(online_bookable=True)
-    blocks = list(
-        rosters.values_list(
-            "staff_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
-        )
-    )
-    staff_ids = sorted({block[0] for block in blocks})
+    skills: dict[int, set[int]] = defaultdict(set)
+    rostered = sorted({block[0] for block in blocks})
+    for staff_id, service_id in capacity_sql.skill_rows(rostered) if rostered else ():
+        skills[staff_id].add(service_id)
+    staff_ids = [
+        staff_id for staff_id in rostered if services is None or services <= skills[staff_id]
+    ]
     if not staff_ids:
         return Capacity(location, grids, {grid.day: [] for grid in grids})
-
-    skills: dict[int, set[int]] = defaultdict(set)
-    for staff_id, service_id in StaffMember.skills.through.objects.filter(
-        staffmember_id__in=staff_ids
-    ).values_list("staffmember_id", "service_id"):
-        skills[staff_id].add(service_id)
-
-    busy: dict[tuple[int, int], int] = {}
-    units = [grid.units for grid in grids]
-
-    def mark(rows: Iterable[tuple[int, float, float]]) -> None:
-        # Every unit an interval touches is taken: round the start down and the end up.
-        # The hottest loop of a calendar request (one pass per booked appointment).
-        for staff_id, begin, end in rows:
-            index = bisect_right(starts, begin) - 1
-            if index < 0:
-                index = 0
-            while index < len(starts) and starts[index] < end:
-                origin = starts[index]
-                low = int((begin - origin) // unit_seconds)
-                high = -int((origin - end) // unit_seconds)
-                if low < 0:
-                    low = 0
-                if high > units[index]:
-                    high = units[index]
-                key = (staff_id, index)
-                busy[key] = busy.get(key, 0) | (((1 << (high - low)) - 1) << low)
-                index += 1
-
-    # Appointments, absences and closures (for every clerk: no staff id) in one round trip.
-    appointments = Appointment.objects.filter(
-        staff_id__in=staff_ids, start__lt=range_end, end__gt=range_start
-    ).filter(taking_time(now=now, online=online))
-    if exclude is not None:
-        appointments = appointments.exclude(pk=exclude)
-    absences = Absence.objects.filter(
-        staff_id__in=staff_ids, start__lt=range_end, end__gt=range_start
+    rows = capacity_sql.interval_rows(
+        location.pk, staff_ids, range_start, range_end, online=online, now=now, exclude=exclude
     )
-    closures = Closure.objects.filter(location=location, start__lt=range_end, end__gt=range_start)
-    # order_by(): SQLite refuses the models' default ordering inside a UNION.
-    intervals = (
-        appointments.order_by()
-        .values_list("staff_id", *epochs("start", "end"))
-        .union(
-            absences.order_by().values_list("staff_id", *epochs("start", "end")),
-            closures.order_by().values_list(
-                Value(None, output_field=IntegerField()), *epochs("start", "end")
-            ),
-            all=True,
-        )
-    )
-    rows = _raw_rows(intervals)
-    mark(row for row in rows if row[0] is not None)
-    for _nobody, begin, end in (row for row in rows if row[0] is None):
-        mark((staff_id, begin, end) for staff_id in staff_ids)
-
+    busy = _busy(location, grids, rows, staff_ids)
     holidays = location.holidays_between(first, last)
-    roster_masks = _roster_masks(location, grids, blocks, holidays)
+    wanted = set(staff_ids)
+    roster_masks = _roster_masks(
+        location, grids, (block for block in blocks if block[0] in wanted), holidays
+    )
     staff_days: dict[date, list[StaffDay]] = {grid.day: [] for grid in grids}
     frozen_skills = {staff_id: frozenset(skills[staff_id]) for staff_id in staff_ids}
     for (staff_id, index), mask in roster_masks.items():
@@ -199,28 +104,45 @@ def load(
     return Capacity(location, grids, staff_days)
 
 
-def _raw_rows(queryset) -> list[tuple]:
-    """The rows of a values_list() query as the driver returns them.
+def _busy(
+    location: Location,
+    grids: list[DayGrid],
+    rows: list[capacity_sql.IntervalRow],
+    staff_ids: list[int],
+) -> dict[tuple[int, int], int]:
+    """Taken units per (staff id, day index): every unit an interval touches is taken.
 
-    The ORM still writes the SQL; skipping its per-value converters saves a third of a calendar
-    request with thousands of bookings (bench/availability.py).
+    The hottest loop of a calendar request (one pass per booked appointment).
     """
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    starts = [grid.start.timestamp() for grid in grids]
+    units = [grid.units for grid in grids]
+    unit_seconds = location.slot_minutes * 60
+    busy: dict[tuple[int, int], int] = {}
 
+    def mark(staff_id: int, begin: float, end: float) -> None:
+        # Round the start down and the end up.
+        index = bisect_right(starts, begin) - 1
+        if index < 0:
+            index = 0
+        while index < len(starts) and starts[index] < end:
+            origin = starts[index]
+            low = int((begin - origin) // unit_seconds)
+            high = -int((origin - end) // unit_seconds)
+            if low < 0:
+                low = 0
+            if high > units[index]:
+                high = units[index]
+            key = (staff_id, index)
+            busy[key] = busy.get(key, 0) | (((1 << (high - low)) - 1) << low)
+            index += 1
 
-def taking_time(*, now: datetime, online: bool) -> Q:
-    """Appointments whose time is not free: holding ones, except reserved holds that expired.
-
-    For online bookings a freshly cancelled time stays taken until the re-release delay has
-    passed, so bots watching for cancellations gain nothing; staff may book it at once.
-    """
-    holding = Q(status__in=HOLDING) & ~Q(status=Status.RESERVED, hold_expires_at__lte=now)
-    if not online:
-        return holding
-    return holding | Q(status=Status.CANCELLED, online_release_at__gt=now)
+    for staff_id, begin, end in rows:
+        if staff_id is not None:
+            mark(staff_id, begin, end)
+        else:  # a closure: nobody works
+            for everyone in staff_ids:
+                mark(everyone, begin, end)
+    return busy
 
 
 def _roster_masks(
