@@ -106,3 +106,17 @@ def waiting_walk_in(location: Location, service: Service, number: str, *, at: da
     )
     made.items.create(service=service)
     return made
+
+
+def melderegister_data(**fields) -> dict:
+    """What a Melderegisterauskunft asks, as online_requests.submit takes it: whom the requester
+    looks for, why, and their consent to the fee."""
+    return {
+        "first_name": "Max",
+        "last_name": "Muster",
+        "date_of_birth": "1980-04-01",
+        "last_known_address": "Hauptstraße 5\n12345 Musterstadt",
+        "purpose": "Zustellung einer Klage",
+        "consent": True,
+        **fields,
+    }

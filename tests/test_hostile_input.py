@@ -115,14 +115,7 @@ def town(office, django_user_model):
         requester=online_requests.Requester(
             name="Max Antragsteller", email="max@example.org", postal_address="Markt 3"
         ),
-        data={
-            "first_name": "Gesine",
-            "last_name": "Gesucht",
-            "date_of_birth": "1980-04-01",
-            "last_known_address": "Hauptstraße 5",
-            "purpose": "Zustellung einer Klage",
-            "consent": True,
-        },
+        data=factories.melderegister_data(),
         now=NOW,
     )
     counter = Counter.objects.create(location=where, name="1")

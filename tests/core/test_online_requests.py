@@ -45,14 +45,7 @@ ERIKA = Requester(
     email="erika@example.org",
     postal_address="Markt 3\n12345 Musterstadt",
 )
-PERSON = {
-    "first_name": "Max",
-    "last_name": "Muster",
-    "date_of_birth": "1980-04-01",
-    "last_known_address": "Hauptstraße 5\n12345 Musterstadt",
-    "purpose": "Zustellung einer Klage",
-    "consent": True,
-}
+PERSON = factories.melderegister_data()
 OWN_DATA = {"date_of_birth": date(1975, 6, 30), "place_of_birth": "Köln"}
 TAX_NUMBER = "12 345 678 901"
 

@@ -48,14 +48,7 @@ BOOKED_AT = berlin(2026, 12, 4, 15, 0)  # the Friday before
 MONDAY = date(2026, 12, 7)
 LAST_DAY_KEPT = berlin(2027, 1, 6, 23, 59)  # Monday + 30 days
 FIRST_DAY_PURGED = berlin(2027, 1, 7, 0, 0)  # Monday + 31 days
-PERSON = {
-    "first_name": "Max",
-    "last_name": "Muster",
-    "date_of_birth": "1980-04-01",
-    "last_known_address": "Hauptstraße 5",
-    "purpose": "Zustellung einer Klage",
-    "consent": True,
-}
+PERSON = factories.melderegister_data()
 
 
 def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:

@@ -56,14 +56,8 @@ def application(citizen) -> OnlineRequest:
         requester=online_requests.Requester(
             name="Max Antragsteller", email="max@example.org", postal_address="Markt 3"
         ),
-        data={
-            "first_name": "Gesine",
-            "last_name": "Gesucht",
-            "date_of_birth": "1980-04-01",
-            "last_known_address": "Hauptstraße 5",
-            "purpose": "Zustellung einer Klage",
-            "consent": True,
-        },
+        # A last name found nowhere else, so that no page shows it by chance ("Muster"stadt).
+        data=factories.melderegister_data(first_name="Gesine", last_name="Gesucht"),
         now=berlin(2026, 12, 1, 8, 0),
     ).request
 

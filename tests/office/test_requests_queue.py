@@ -21,14 +21,7 @@ from tests.office.logins import log_in_verified, user_for
 ERIKA = Requester(
     name="Erika Mustermann", email="erika@example.org", postal_address="Markt 3\n12345 Musterstadt"
 )
-PERSON = {
-    "first_name": "Max",
-    "last_name": "Muster",
-    "date_of_birth": "1980-04-01",
-    "last_known_address": "Hauptstraße 5\n12345 Musterstadt",
-    "purpose": "Zustellung einer Klage",
-    "consent": True,
-}
+PERSON = factories.melderegister_data()
 
 
 def online_service(department) -> Service:
