@@ -551,7 +551,7 @@ def _free_units(staff_days: list[engine.StaffDay]) -> dict[int, int]:
 def _lock(location: Location) -> None:
     """Take the location's row before reading free time, as roster changes do (core/rosters.py):
     a booking and a new absence or closure then never both pass each other's check."""
-    Location.objects.select_for_update().filter(pk=location.pk).values_list("pk").first()
+    Location.objects.select_for_update().filter(pk=location.pk).order_by().values_list("pk").first()
 
 
 def _utc(moment: datetime) -> datetime:
