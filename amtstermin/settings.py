@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -202,12 +202,38 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# The citizen side speaks the languages of the people who come to a Bürgerbüro (issue 12), each
+# named in its own script for the language switcher; staff pages only STAFF_LANGUAGES. Leichte
+# Sprache is a variant of German: what it lacks falls back to German. A new language is one
+# entry here plus its .po file (and `makemigrations` for the translated catalogue fields).
+EASY_GERMAN = "de-x-ls"
+LANGUAGES = [
+    ("de", "Deutsch"),
+    (EASY_GERMAN, "Leichte Sprache"),
+    ("en", "English"),
+    ("tr", "Türkçe"),
+    ("ar", "العربية"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("pl", "Polski"),
+    ("ro", "Română"),
+    ("fa", "فارسی"),
+]
+STAFF_LANGUAGES = ("de", "en")
+LANG_INFO[EASY_GERMAN] = {
+    "bidi": False,
+    "code": EASY_GERMAN,
+    "name": "Easy German",
+    "name_local": "Leichte Sprache",
+}
 LOCALE_PATHS = [BASE_DIR / "amtstermin" / "locale"]
 # English dates in European order, and day names with the date (amtstermin/formats).
 FORMAT_MODULE_PATH = ["amtstermin.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+# An untranslated catalogue text shows in English where a town translated only that far, else
+# in German; Leichte Sprache and English fall back to German.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "de"), "en": ("de",), EASY_GERMAN: ("de",)}
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
