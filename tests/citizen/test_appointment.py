@@ -271,7 +271,7 @@ def test_page_and_mail_tell_the_same_facts(client, office, mailoutbox):
 
 def test_appointment_page_follows_the_language_the_citizen_chose(client, office):
     booked = book(office)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.get(reverse("language", args=["en"]))
 
     response = client.get(page_of(booked.token))
 

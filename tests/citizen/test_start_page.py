@@ -135,7 +135,7 @@ def test_official_opening_hours_are_labelled_in_the_readers_language(client):
     OpeningHours.objects.create(location=where, weekday=4, opens=time(8), closes=time(12))
 
     client.get(reverse("citizen:start"))  # cached in German first: the key names the language
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    response = client.get(reverse("language", args=["en"]) + "?next=/", follow=True)
 
     assertContains(response, "Friday")
     assertNotContains(response, "Freitag")
@@ -167,16 +167,54 @@ def test_citizen_finds_no_dead_links_to_legal_pages_that_do_not_exist(client):
     assertNotContains(response, 'href="#"')
 
 
-def test_citizen_can_switch_the_language_without_javascript(client):
-    response = client.get(reverse("citizen:start"))
+def test_citizen_can_switch_the_language_with_plain_links(client):
+    response = client.get(reverse("citizen:services") + "?q=Pass")
 
-    assertContains(response, f'action="{reverse("set_language")}" method="post"')
-    assertContains(response, '<option value="en" lang="en">English</option>', html=True)
+    link = f"{reverse('language', args=['tr'])}?next=/termin/%3Fq%3DPass"
+    assertContains(
+        response,
+        f'<a class="kern-link" href="{link}" hreflang="tr" lang="tr">Türkçe</a>',
+        html=True,
+    )
+    assertContains(response, 'hreflang="de" lang="de" aria-current="true">Deutsch</a>')
 
-    switched = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    switched = client.get(link, follow=True)
 
-    assertContains(switched, '<html lang="en" dir="ltr">', html=False)
-    assertContains(switched, "Online appointment booking")
+    assert switched.redirect_chain == [("/termin/?q=Pass", 302)]
+    assertContains(switched, '<html lang="tr" dir="ltr">', html=False)
+    # Remembered: the next page without the link is in Turkish too.
+    assertContains(client.get(reverse("citizen:start")), '<html lang="tr"', html=False)
+
+
+def test_the_browser_language_decides_until_the_citizen_chooses(client):
+    arabic = client.get(reverse("citizen:start"), headers={"accept-language": "ar,en;q=0.5"})
+    assertContains(arabic, '<html lang="ar" dir="rtl">', html=False)
+
+    client.get(reverse("language", args=["pl"]))
+    chosen = client.get(reverse("citizen:start"), headers={"accept-language": "ar"})
+    assertContains(chosen, '<html lang="pl" dir="ltr">', html=False)
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "x" * 3000, "start"]
+)
+def test_the_language_switch_returns_only_to_this_site(client, target):
+    response = client.get(reverse("language", args=["en"]), {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_an_unknown_language_is_not_found(client):
+    assert client.get("/sprache/xx/").status_code == 404
+
+
+def test_staff_pages_stay_german_for_a_citizen_language(client):
+    client.get(reverse("language", args=["tr"]))
+
+    response = client.get(reverse("office:login"))
+
+    assertContains(response, '<html lang="de"', html=False)
 
 
 def test_citizen_reads_duration_fee_and_quantity_of_each_bookable_service(client):
