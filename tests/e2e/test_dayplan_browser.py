@@ -1,19 +1,26 @@
-"""A busy day on the day plan in Chromium: six clerks, about sixty appointments, an absence and
-kept-back time. At 1280 × 900 the whole day fits the screen without sideways scrolling and no
-word breaks inside; at 320 px it is a list per clerk. axe checks both (screenshots at 1280 and
-320 px: E2E_SCREENSHOTS=<folder>)."""
+"""Busy days on the day plan in Chromium: one built here (six clerks, about sixty appointments,
+an absence and kept-back time) and the demo town's busiest coming day as seed_demo books it. At
+1280 × 900 the whole day fits the screen without sideways scrolling and no word breaks inside;
+at 320 px it is a list per clerk. axe checks both (screenshots at 1280 and 320 px:
+E2E_SCREENSHOTS=<folder>)."""
 
 import re
+from collections import Counter
 from datetime import date, time, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from amtstermin.core import booking, visits
+from amtstermin.core.dayplan import GONE
+from amtstermin.core.demo.musterstadt import MUSTERSTADT
 from amtstermin.core.errors import BookingError
 from amtstermin.core.items import Item
-from amtstermin.core.models import Absence, Channel, Location
+from amtstermin.core.models import Absence, Appointment, Channel, Location
 from tests import factories
 from tests.e2e.test_booking_browser import DESKTOP, PHONE, look
 from tests.e2e.test_office_login_browser import log_in_with_password
@@ -46,6 +53,24 @@ BROKEN_WORDS = """() => {
   }
   return broken;
 }"""
+# A name stays on one line: it fits, or CSS ends it in "…" and its title holds all of it. Letter
+# by letter wrapping would fit the width, so the line count is measured too.
+CUT_NAMES = """() => [...document.querySelectorAll('.amt-day__name, .amt-day__who-name')]
+  .filter(e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    const style = getComputedStyle(e);
+    const ellipsised = style.textOverflow === 'ellipsis' && style.whiteSpace === 'nowrap'
+      && style.overflowX === 'hidden' && e.title === e.textContent;
+    return lines > 1 || !(e.scrollWidth <= e.clientWidth || ellipsised);
+  })
+  .map(e => e.textContent)"""
+# Where the plan's grid and the page end, measured from the top of the page.
+BOTTOMS = """() => ({
+  grid: document.querySelector('.amt-day').getBoundingClientRect().bottom + scrollY,
+  page: document.documentElement.scrollHeight,
+})"""
 
 
 def working_day(location: Location) -> date:
@@ -170,5 +195,67 @@ def test_the_busy_day_fits_one_screen_and_becomes_a_list_per_clerk_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert page.evaluate(BROKEN_WORDS) == []
     expect(page.get_by_text("Online buchbar 14:00–17:00")).to_be_visible()
+    axe(page)
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture(scope="module")
+def demo_town(django_db_setup, django_db_blocker):
+    """Musterstadt as `seed_demo` leaves it, on the real clock, seeded once for the module."""
+    with django_db_blocker.unblock():
+        try:
+            call_command("seed_demo", "--i-know-this-is-a-demo", stdout=StringIO())
+            yield Location.objects.get(slug="buergerbuero")
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+def busiest_day(location: Location) -> tuple[date, int]:
+    """The coming day with the most appointments, and how many (the earliest of equals)."""
+    now = timezone.now()
+    days = Counter(
+        location.local_date(start)
+        for start in Appointment.objects.filter(location=location, start__gte=now)
+        .exclude(status__in=GONE)
+        .values_list("start", flat=True)
+    )
+    return max(sorted(days.items()), key=lambda item: item[1])
+
+
+def test_the_demo_towns_busiest_day_fits_one_screen(demo_town, live_server, page, axe):
+    day, appointments = busiest_day(demo_town)
+    assert appointments >= 30, "the demo books a full day"
+    lead = "clerk6"  # Peter Schulte, Teamleitung: he sees every clerk's names
+    page.goto(live_server.url + "/verwaltung/")
+    page.get_by_label("Benutzername").fill(lead)
+    page.get_by_label("Passwort").fill(MUSTERSTADT.staff_password)
+    page.get_by_role("button", name="Weiter").click()
+    page.get_by_label("Code").fill(app_code(TOTPDevice.objects.get(user__username=lead)))
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator("h1")).to_have_text("Übersicht")
+
+    page.goto(
+        f"{live_server.url}/verwaltung/standort/{demo_town.pk}/tagesplan/?tag={day.isoformat()}"
+    )
+    plan = page.get_by_role("region", name="Zeitleiste je Sachbearbeitung")
+    expect(plan.get_by_role("heading", level=3)).to_have_count(6)
+    # Every appointment of the day is a block, with its name or as another department's.
+    blocks = plan.locator(".amt-day__details, .amt-day__item--hidden")
+    expect(blocks).to_have_count(appointments)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    look(page, axe, "dayplan-demo")
+
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    bottoms = page.evaluate(BOTTOMS)
+    assert bottoms["grid"] <= DESKTOP["height"], "every clerk's whole day is on the first screen"
+    if day > demo_town.local_date(timezone.now()):
+        # Nothing follows a coming day's grid (the calls per counter begin on the day itself).
+        assert bottoms["page"] <= DESKTOP["height"], "the page does not scroll at all"
+    assert page.evaluate(BROKEN_WORDS) == []
+    assert page.evaluate(CUT_NAMES) == []
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert page.evaluate(BROKEN_WORDS) == []
+    expect(plan.get_by_text(re.compile(r"^Online buchbar \d\d:\d\d–")).first).to_be_visible()
     axe(page)
     page.set_viewport_size(DESKTOP)

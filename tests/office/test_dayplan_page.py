@@ -82,9 +82,9 @@ def test_clerk_sees_each_clerks_roster_absence_appointments_and_gaps(signed_in, 
     for text in ("09:00–09:15", "Gebucht", citizen.waiting_number, "Erika Mustermann"):
         assert text in body
     assert "1 × Personalausweis" in body
-    for gap in ("Frei 08:00–09:00", "Frei 09:15–10:00", "Frei 11:00–12:00"):
+    for gap in ("08:00–09:00 frei", "09:15–10:00 frei", "11:00–12:00 frei"):
         assert gap in body
-    assert "Frei für Telefon und Schalter 13:00–15:00" in body
+    assert "13:00–15:00 frei für Telefon und Schalter" in body
 
 
 def test_each_block_sits_in_its_clerks_column_and_its_rows_of_five_minutes(
