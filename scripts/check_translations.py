@@ -1,7 +1,10 @@
-"""Fail when the German translation is incomplete: missing, untranslated or fuzzy entries.
+"""Fail when a translation is incomplete: missing, untranslated, fuzzy or broken entries.
 
 German is the default language and ships complete (STYLE.md), so a source string without a
-German msgstr is a bug a citizen would see as English text.
+German msgstr is a bug a citizen would see as English text. Every other citizen language
+(settings.LANGUAGES) translates every string a citizen, the kiosk or the call display can show;
+strings only staff pages use (STAFF_ONLY) are German and English only. Every translation keeps
+the placeholders of its msgid, so no page or mail loses a name, a date or a number.
 
 How: run the same makemessages that `make messages` runs, but in a scratch copy of the
 package, so the committed .po is merged with the strings the source holds today and the
@@ -23,21 +26,57 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "amtstermin"
-PO = Path(PACKAGE, "locale", "de", "LC_MESSAGES", "django.po")
+# The locale directories (Django's to_locale() of each code in settings.LANGUAGES); English
+# is the source language and needs no catalogue of its own to be checked.
+LOCALES = ("de", "de_X-ls", "tr", "ar", "uk", "ru", "pl", "ro", "fa")
+# Source files whose strings only staff read: translated into German (and English) only.
+STAFF_ONLY = ("office/", "templates/office/", "templates/admin/", "core/admin", "core/management/")
 # Run inside amtstermin/ like the Makefile's `messages` target, so both see the same files.
-MAKEMESSAGES = ["makemessages", "-l", "de", "--no-obsolete", "--ignore=static/vendor"]
+MAKEMESSAGES = [
+    "makemessages",
+    *(f"-l{locale}" for locale in LOCALES),
+    "--no-obsolete",
+    "--add-location=file",
+    "--ignore=static/vendor",
+]
+# printf-style (%(name)s, %s, %d) and format-style ({name}) placeholders
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]|\{\w*\}")
+
+
+def po_path(locale: str) -> Path:
+    return Path(PACKAGE, "locale", locale, "LC_MESSAGES", "django.po")
 
 
 @dataclass
 class Entry:
     context: str = ""
     msgid: str = ""
+    msgid_plural: str = ""
     msgstrs: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
+    locations: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.context, self.msgid)
+
+    @property
+    def staff_only(self) -> bool:
+        return bool(self.locations) and all(
+            location.startswith(STAFF_ONLY) for location in self.locations
+        )
+
+    def placeholders_differ(self) -> bool:
+        wanted = sorted(PLACEHOLDER.findall(self.msgid))
+        plural = sorted(PLACEHOLDER.findall(self.msgid_plural)) if self.msgid_plural else wanted
+        for text in self.msgstrs:
+            found = sorted(PLACEHOLDER.findall(text))
+            # A plural form for one item may leave out its count ("ein Termin").
+            if found not in (wanted, plural) and not (
+                self.msgid_plural and set(found) < set(plural)
+            ):
+                return True
+        return False
 
     def label(self) -> str:
         text = self.msgid if len(self.msgid) <= 70 else self.msgid[:67] + "..."
@@ -70,6 +109,10 @@ def parse(path: Path) -> list[Entry]:
             if seen_keyword:  # comments open the next entry even without a blank line
                 finish()
             entry.flags.update(flag.strip() for flag in line[2:].split(","))
+        elif line.startswith("#:"):
+            if seen_keyword:
+                finish()
+            entry.locations.extend(line[2:].split())
         elif line.startswith("#"):
             if seen_keyword:
                 finish()
@@ -80,6 +123,8 @@ def parse(path: Path) -> list[Entry]:
             seen_keyword, last = True, keyword
             if keyword.startswith("msgstr"):
                 entry.msgstrs.append(text)
+            elif keyword == "msgid_plural":
+                entry.msgid_plural = text
             elif keyword in ("msgctxt", "msgid"):
                 setattr(entry, "context" if keyword == "msgctxt" else "msgid", text)
         elif line.startswith('"') and line.endswith('"') and last is not None:
@@ -90,6 +135,8 @@ def parse(path: Path) -> list[Entry]:
                 entry.context += text
             elif last == "msgid":
                 entry.msgid += text
+            elif last == "msgid_plural":
+                entry.msgid_plural += text
         else:
             sys.exit(f"{path}:{number}: cannot read this line of the .po file: {raw!r}")
     finish()
@@ -97,7 +144,8 @@ def parse(path: Path) -> list[Entry]:
 
 
 def merged_po(scratch: Path) -> Path:
-    """The committed .po merged with today's source strings, made in `scratch`."""
+    """The committed .po files merged with today's source strings, made in `scratch`; returns
+    the scratch root (the merged file of a locale is scratch / po_path(locale))."""
     shutil.copytree(
         ROOT / PACKAGE,
         scratch / PACKAGE,
@@ -116,27 +164,20 @@ def merged_po(scratch: Path) -> Path:
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         sys.exit("check_translations: makemessages failed (see above).")
-    return scratch / PO
+    return scratch
 
 
-def main() -> int:
-    committed = ROOT / PO
-    if not committed.exists():
-        print(
-            f"{PO} does not exist. Fix: run `make messages`, translate, commit it.", file=sys.stderr
-        )
-        return 1
-    with tempfile.TemporaryDirectory(prefix="check-translations-") as scratch:
-        now = parse(merged_po(Path(scratch)))
-    before = {entry.key for entry in parse(committed)}
-
+def problems_of(locale: str, now: list[Entry], before: set[tuple[str, str]]) -> list[str]:
+    """What is wrong with one locale's merged entries (`before`: the committed keys)."""
     problems = []
     for entry in now:
         if entry.msgid == "":
-            # The header: msgfmt drops a fuzzy header, and with it Plural-Forms, so German
-            # ngettext would silently use English plural rules.
+            # The header: msgfmt drops a fuzzy header, and with it Plural-Forms, so ngettext
+            # would silently use English plural rules.
             if "fuzzy" in entry.flags:
                 problems.append("the header is marked fuzzy (msgfmt would ignore Plural-Forms)")
+            continue
+        if locale != "de" and entry.staff_only:
             continue
         if entry.key not in before:
             problems.append(f"missing (new in the source): {entry.label()}")
@@ -144,22 +185,43 @@ def main() -> int:
             problems.append(f"fuzzy: {entry.label()}")
         elif not all(entry.msgstrs):
             problems.append(f"untranslated: {entry.label()}")
-    stale = before - {entry.key for entry in now} - {("", "")}
+        elif entry.placeholders_differ():
+            problems.append(f"placeholders differ from the msgid: {entry.label()}")
+    return problems
 
-    if stale:
-        print(f"{PO}: {len(stale)} entries no longer in the source (make messages drops them).")
-    if not problems:
-        print(f"{PO}: complete ({len(now) - 1} entries).")
-        return 0
-    print(f"{PO}: {len(problems)} problems:", file=sys.stderr)
-    for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
-    print(
-        "Fix: run `make messages`, translate the entries in the .po file, remove each 'fuzzy' "
-        "flag once the translation is right, and commit the .po file.",
-        file=sys.stderr,
-    )
-    return 1
+
+def main() -> int:
+    missing = [po_path(locale) for locale in LOCALES if not (ROOT / po_path(locale)).exists()]
+    if missing:
+        print(
+            f"{', '.join(map(str, missing))} missing. Fix: run `make messages`, translate, commit.",
+            file=sys.stderr,
+        )
+        return 1
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="check-translations-") as scratch:
+        merged = merged_po(Path(scratch))
+        for locale in LOCALES:
+            path = po_path(locale)
+            now = parse(merged / path)
+            before = {entry.key for entry in parse(ROOT / path)}
+            problems = problems_of(locale, now, before)
+            if not problems:
+                print(f"{path}: complete ({len(now) - 1} entries).")
+                continue
+            failed = True
+            print(f"{path}: {len(problems)} problems:", file=sys.stderr)
+            for problem in problems[:40]:
+                print(f"  - {problem}", file=sys.stderr)
+            if len(problems) > 40:
+                print(f"  … and {len(problems) - 40} more", file=sys.stderr)
+    if failed:
+        print(
+            "Fix: run `make messages`, translate the entries in the .po file, remove each "
+            "'fuzzy' flag once the translation is right, and commit the .po file.",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
