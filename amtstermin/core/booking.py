@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy
 
 from . import limits, numbers, staff_scope
@@ -550,7 +550,12 @@ def _free_units(staff_days: list[engine.StaffDay]) -> dict[int, int]:
 
 def _lock(location: Location) -> None:
     """Take the location's row before reading free time, as roster changes do (core/rosters.py):
-    a booking and a new absence or closure then never both pass each other's check."""
+    a booking and a new absence or closure then never both pass each other's check.
+
+    SQLite has no row locks: BEGIN IMMEDIATE already lets one writer in at a time, and the
+    query would only cost time."""
+    if connection.vendor != "postgresql":
+        return
     Location.objects.select_for_update().filter(pk=location.pk).order_by().values_list("pk").first()
 
 

@@ -18,7 +18,7 @@ from .spec import Request, Town
 
 # Share of the online-bookable time to book: fuller in the coming days than weeks ahead, as in
 # a real office; under half over the whole horizon (each booking costs the seed time).
-FILL_NEAR, FILL_FAR, FILL_SPREAD = 0.55, 0.08, 0.08
+FILL_NEAR, FILL_FAR, FILL_SPREAD = 0.45, 0.08, 0.08
 ONLINE_SHARE = 0.7  # the rest are phone bookings made by staff
 PHONE_WITH_EMAIL = 0.5
 ENGLISH_SHARE = 0.08
