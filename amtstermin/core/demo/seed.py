@@ -32,6 +32,7 @@ from ..models import (
     StaffMember,
 )
 from .bookings import Filled, fill_calendar
+from .catalogue import translated as _translated
 from .history import Played, play_history, play_today
 from .spec import (
     DocumentSpec,
@@ -40,7 +41,6 @@ from .spec import (
     PageSpec,
     ServiceSpec,
     StaffSpec,
-    Text,
     Town,
 )
 
@@ -249,7 +249,7 @@ def _document(spec: DocumentSpec, documents: dict[str, Document]) -> Document:
         documents[spec.name.de], _ = _upsert(
             Document,
             {"name_de": spec.name.de},
-            {"name_en": spec.name.en, **_translated("note", spec.note)},
+            {**_translated("name", spec.name), **_translated("note", spec.note)},
         )
     return documents[spec.name.de]
 
@@ -267,7 +267,7 @@ def _notice(spec: NoticeSpec) -> None:
     _upsert(
         Notice,
         {"title_de": spec.title.de},
-        {"title_en": spec.title.en, **_translated("body", spec.body), "level": spec.level},
+        {**_translated("title", spec.title), **_translated("body", spec.body), "level": spec.level},
     )
 
 
@@ -411,10 +411,6 @@ def _demo_authenticator(user, secret: str) -> str | None:
         TOTPDevice.objects.create(user=user, name="Demo", key=key, confirmed=True)
         return secret
     return secret if device.key == key else None
-
-
-def _translated(field: str, text: Text) -> dict[str, str]:
-    return {f"{field}_de": text.de, f"{field}_en": text.en}
 
 
 def _upsert(model: type[M], lookup: dict, values: dict) -> tuple[M, bool]:
