@@ -52,3 +52,12 @@ def staff_only(get_response):
         return get_response(request)
 
     return middleware
+
+
+def booked_in(request, code: str) -> None:
+    """Speak `code`, the language an appointment was booked in, unless the visitor chose a
+    language on this site: the link in a Turkish mail opens a Turkish page."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or code not in dict(settings.LANGUAGES):
+        return
+    translation.activate(code)
+    request.LANGUAGE_CODE = code

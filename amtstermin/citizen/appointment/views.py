@@ -22,6 +22,7 @@ from amtstermin.core.models import Appointment, Channel, Status
 from amtstermin.core.notifications import ics, links
 from amtstermin.core.notifications.mail import CALENDAR_FILE
 
+from ... import languages
 from .qr import check_in_svg
 
 
@@ -41,10 +42,18 @@ def token_page(view: Callable) -> Callable:
     return wrapped
 
 
+def found_for(request: HttpRequest, token: str, *, mailed: bool = False) -> Appointment | None:
+    """The appointment of a link key; its pages speak the language it was booked in."""
+    found = booking.find_by_token(token, mailed=mailed)
+    if found is not None:
+        languages.booked_in(request, found.language)
+    return found
+
+
 @token_page
 @require_safe
 def appointment(request: HttpRequest, token: str) -> HttpResponse:
-    found = booking.find_by_token(token)
+    found = found_for(request, token)
     if found is None:
         return not_found(request)
     now = timezone.now()
@@ -73,7 +82,7 @@ def appointment(request: HttpRequest, token: str) -> HttpResponse:
 @token_page
 @require_safe
 def calendar(request: HttpRequest, token: str) -> HttpResponse:
-    found = booking.find_by_token(token)
+    found = found_for(request, token)
     if found is None:
         return not_found(request)
     content = ics.appointment_calendar(found, items=summary.items_of(found), now=timezone.now())
@@ -85,7 +94,7 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
 @token_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
-    found = booking.find_by_token(token)
+    found = found_for(request, token)
     if found is None:
         return not_found(request)
     now = timezone.now()
@@ -111,7 +120,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     # Only a key from the confirmation mail confirms: the mailbox is the proof of the opt-in.
-    found = booking.find_by_token(token, mailed=True)
+    found = found_for(request, token, mailed=True)
     if found is None:
         return not_found(request)
     now = timezone.now()

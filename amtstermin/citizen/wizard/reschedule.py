@@ -15,14 +15,14 @@ from amtstermin.core import booking, summary
 from amtstermin.core.errors import BookingError, NotChangeable, SlotTaken
 from amtstermin.core.models import Appointment, Channel
 
-from ..appointment.views import not_found, refused, token_page
+from ..appointment.views import found_for, not_found, refused, token_page
 from . import draft as drafts
 from .journey import Journey, day_context, is_free, month_context, parse_start
 from .pages import no_such_day, taken, throttled, unprocessable
 
 
 def _changeable(request: HttpRequest, token: str) -> tuple[Appointment | None, HttpResponse | None]:
-    found = booking.find_by_token(token)
+    found = found_for(request, token)
     if found is None:
         return None, not_found(request)
     if not found.is_changeable(now=timezone.now()):
