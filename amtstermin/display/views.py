@@ -9,9 +9,10 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ from .forms import CheckInForm
 
 # How many calls the display lists: the latest big, the ones before it below.
 SHOWN_CALLS = 7
+# A shared screen keeps no language between people: each page names it in its address
+# (?sprache=tr); the kiosk returns to the screen's own language for the next person.
+LANGUAGE_PARAMETER = "sprache"
 # Kiosk attempts per device and minute: a queue of citizens scanning needs a few, while someone
 # guessing references at the screen gets 30 of 2^40 a minute (core/numbers.py).
 KIOSK_SCOPE = "kiosk"
@@ -41,6 +45,10 @@ def device_page(kind: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, token: str) -> HttpResponse:
+            chosen = request.GET.get(LANGUAGE_PARAMETER, "")
+            if chosen in dict(settings.LANGUAGES):
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
             device = devices.find(token, kind)
             if device is None:
                 response = render(request, "404.html", status=404)
@@ -59,7 +67,13 @@ def device_page(kind: str) -> Callable:
 @require_safe
 @device_page(DeviceLink.Kind.DISPLAY)
 def board(request: HttpRequest, device: DeviceLink, token: str) -> HttpResponse:
-    context = _calls(device) | {"device": device, "token": token, "etag": _etag(device)}
+    context = _calls(device) | {
+        "device": device,
+        "token": token,
+        "etag": _etag(device),
+        # The polls keep the board's language.
+        "language_query": f"?{LANGUAGE_PARAMETER}={get_language()}",
+    }
     return render(request, "display/board.html", context)
 
 
@@ -82,7 +96,13 @@ def calls(request: HttpRequest, device: DeviceLink, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @device_page(DeviceLink.Kind.KIOSK)
 def kiosk(request: HttpRequest, device: DeviceLink, token: str) -> HttpResponse:
-    context = {"device": device, "token": token, "field": CheckInForm()["reference"]}
+    context = {
+        "device": device,
+        "token": token,
+        "field": CheckInForm()["reference"],
+        "languages": settings.LANGUAGES,
+        "language_parameter": LANGUAGE_PARAMETER,
+    }
     if request.method == "GET":
         return render(request, "display/kiosk.html", context)
     now = timezone.now()

@@ -310,3 +310,43 @@ def test_the_kiosk_refuses_a_get_that_would_check_in(client, office, kiosk, at):
 
     assert response.status_code == 200
     assert not Visit.objects.exists()
+
+
+# Languages
+
+
+def test_the_kiosk_offers_each_language_in_its_own_script_for_one_person(client, office, kiosk, at):
+    appointment = book(office)
+    at(ON_TIME)
+
+    start = client.get(kiosk_url(kiosk))
+    assertContains(
+        start,
+        f'<a href="{kiosk_url(kiosk)}?sprache=uk" hreflang="uk" lang="uk">Українська</a>',
+        html=True,
+    )
+    ukrainian = client.get(kiosk_url(kiosk), {"sprache": "uk"})
+    assertContains(ukrainian, '<html lang="uk" dir="ltr">', html=False)
+    assertContains(ukrainian, f'action="{kiosk_url(kiosk)}?sprache=uk"')
+
+    done = client.post(f"{kiosk_url(kiosk)}?sprache=ar", {"reference": appointment.reference})
+
+    assertContains(done, '<html lang="ar" dir="rtl">', html=False)
+    assertContains(done, appointment.waiting_number)
+    # The next person finds the screen in its own language again.
+    assertContains(done, f'data-reset-to="{kiosk_url(kiosk)}"')
+    assertContains(client.get(kiosk_url(kiosk)), '<html lang="de"', html=False)
+
+
+def test_the_call_display_keeps_its_language_in_every_poll(client, display):
+    board = client.get(board_url(display), {"sprache": "tr"})
+
+    assertContains(board, '<html lang="tr" dir="ltr">', html=False)
+    assertContains(board, f'hx-get="{calls_url(display)}?sprache=tr"')
+    assertNotContains(board, "Letzte Aufrufe")
+
+
+def test_an_unknown_screen_language_is_ignored(client, display):
+    board = client.get(board_url(display), {"sprache": "xx"})
+
+    assertContains(board, '<html lang="de"', html=False)
