@@ -8,12 +8,14 @@ technical page. Rendering it sets a fresh CSRF cookie, so the form works when op
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    get_token(request)  # a fresh cookie, even though this page holds no form
     return render(request, "403_csrf.html", {"back": _back(request)}, status=403)
 
 
