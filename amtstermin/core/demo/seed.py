@@ -249,7 +249,7 @@ def _document(spec: DocumentSpec, documents: dict[str, Document]) -> Document:
         documents[spec.name.de], _ = _upsert(
             Document,
             {"name_de": spec.name.de},
-            {**_translated("name", spec.name), **_translated("note", spec.note)},
+            {**_beside_german("name", spec.name), **_translated("note", spec.note)},
         )
     return documents[spec.name.de]
 
@@ -267,8 +267,19 @@ def _notice(spec: NoticeSpec) -> None:
     _upsert(
         Notice,
         {"title_de": spec.title.de},
-        {**_translated("title", spec.title), **_translated("body", spec.body), "level": spec.level},
+        {
+            **_beside_german("title", spec.title),
+            **_translated("body", spec.body),
+            "level": spec.level,
+        },
     )
+
+
+def _beside_german(field: str, text) -> dict[str, str]:
+    """`field` in every language but German, which identifies the row."""
+    values = _translated(field, text)
+    del values[f"{field}_de"]
+    return values
 
 
 def _administrator(login: Login, town: Town, department: Department, location: Location) -> None:
