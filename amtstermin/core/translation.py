@@ -2,7 +2,16 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ContentPage, Department, Document, Location, Notice, Service
+from .models import (
+    AccessibilityStatement,
+    ContentPage,
+    Department,
+    Document,
+    Location,
+    Notice,
+    Service,
+    SignLanguageVideo,
+)
 
 
 @register(Department)
@@ -33,3 +42,13 @@ class ContentPageTranslation(TranslationOptions):
 @register(Notice)
 class NoticeTranslation(TranslationOptions):
     fields = ("title", "body")
+
+
+@register(AccessibilityStatement)
+class AccessibilityStatementTranslation(TranslationOptions):
+    fields = ("known_gaps", "method_note")
+
+
+@register(SignLanguageVideo)
+class SignLanguageVideoTranslation(TranslationOptions):
+    fields = ("title", "description")

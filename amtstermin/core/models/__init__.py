@@ -1,3 +1,4 @@
+from .accessibility import AccessibilityFeedback, AccessibilityStatement, SignLanguageVideo
 from .appointment import (
     CHANGEABLE,
     HOLDING,
@@ -19,6 +20,9 @@ from .staff import Absence, Closure, RosterBlock, StaffMember
 from .visit import DeviceLink, Visit, VisitEvent, VisitItem
 
 __all__ = [
+    "AccessibilityFeedback",
+    "AccessibilityStatement",
+    "SignLanguageVideo",
     "CHANGEABLE",
     "FEDERAL_STATES",
     "HOLDING",

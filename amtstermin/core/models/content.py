@@ -24,6 +24,7 @@ class ContentPage(models.Model):
         LEGAL_NOTICE = "legal_notice", _("legal notice (Impressum)")
         PRIVACY = "privacy", _("privacy notice")
         ACCESSIBILITY = "accessibility", _("accessibility statement")
+        EASY_LANGUAGE = "easy_language", _("information in Leichte Sprache")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, unique=True)
     title = models.CharField(_("title"), max_length=200)
