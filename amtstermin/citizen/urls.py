@@ -15,4 +15,5 @@ urlpatterns = [
     path("termin/", include(wizard_urls)),
     path("termin/", include(appointment_urls)),
     path("", include("amtstermin.citizen.content.urls")),  # legal pages
+    path("", include("amtstermin.citizen.accessibility.urls")),  # feedback on barriers
 ]

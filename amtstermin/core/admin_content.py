@@ -1,4 +1,5 @@
-"""Django admin for the texts citizens read: start-page text, legal pages and notices.
+"""Django admin for the texts citizens read: start-page text, legal pages, notices and the
+accessibility statement with its feedback (read only).
 
 Bodies are Markdown. The change page shows each language's text as citizens will see it, after
 sanitising, so staff can check a heading or a link before they save again.
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from . import content
-from .models import ContentPage, Notice
+from .models import AccessibilityFeedback, AccessibilityStatement, ContentPage, Notice
 
 MARKDOWN_HELP = _(
     "Write the text in Markdown. A blank line starts a new paragraph; a backslash at the end "
@@ -66,3 +67,43 @@ class NoticeAdmin(MarkdownPreview, TranslationAdmin):
         (_("When it is shown"), {"fields": ("shown_from", "shown_until")}),
         (_("Preview"), {"fields": ("preview_de", "preview_en")}),
     )
+
+
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(TranslationAdmin):
+    """The fields the Erklärung zur Barrierefreiheit is written from (/barrierefreiheit/)."""
+
+    list_display = ("__str__", "compliance", "reviewed_on", "updated_at")
+    readonly_fields = ("updated_at",)
+    fieldsets = (
+        (None, {"fields": ("compliance", "known_gaps", "updated_at")}),
+        (_("Review"), {"fields": ("prepared_on", "reviewed_on", "method", "method_note")}),
+        (_("Feedback"), {"fields": ("contact_email", "contact_phone", "reply_days")}),
+        (
+            _("Enforcement procedure"),
+            {"fields": ("enforcement_name", "enforcement_url", "enforcement_email")},
+        ),
+    )
+
+    def has_add_permission(self, request) -> bool:
+        # One statement per site: the page shows the first row.
+        return super().has_add_permission(request) and not AccessibilityStatement.objects.exists()
+
+
+@admin.register(AccessibilityFeedback)
+class AccessibilityFeedbackAdmin(admin.ModelAdmin):
+    """Read only: feedback is written by the citizen's form and answered in the office
+    (core/accessibility.py), never here."""
+
+    list_display = ("received_at", "due_on", "answered_at", "page")
+    list_filter = ("answered_at",)
+    date_hierarchy = "received_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the retention purge erases the personal data (core/retention.py)

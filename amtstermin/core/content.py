@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from .models.accessibility import AccessibilityStatement
 from .models.content import PAGE_KINDS_CACHE_KEY, ContentPage
 
 # Another app server keeps its own in-process cache: a page created or removed there shows in
@@ -125,5 +126,8 @@ def page_kinds() -> frozenset[str]:
     kinds = cache.get(PAGE_KINDS_CACHE_KEY)
     if kinds is None:
         kinds = sorted(ContentPage.objects.values_list("kind", flat=True))
+        # The accessibility statement also exists once the admin has filled in its fields.
+        if AccessibilityStatement.objects.exists():
+            kinds = sorted({*kinds, ContentPage.Kind.ACCESSIBILITY})
         cache.set(PAGE_KINDS_CACHE_KEY, kinds, PAGE_KINDS_SECONDS)
     return frozenset(kinds)

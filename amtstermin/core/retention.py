@@ -34,6 +34,9 @@ Fields and records, model by model (core/models/):
   address) and the reason for rejection are blanked. Kept: reference, service, kind, status,
   fee, clerk, language, dates. OnlineRequestToken rows are deleted; OnlineRequestEvent (status,
   time, clerk) is kept.
+- AccessibilityFeedback (core/accessibility.py): name, email, message and answer are blanked
+  FEEDBACK_RETENTION_DAYS (a year) after the answer, long enough for a complaint to the
+  enforcement body about it. Kept: dates, page, language, who answered. Open feedback is kept.
 - Outside core/models: sessions once expired (the booking wizard's draft holds name, email and
   phone; Django leaves expired ones in the table), and finished background task results past
   the period (the traceback of a mail that failed for good can name the address the mail
@@ -60,7 +63,15 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from .models import AccessToken, Appointment, OnlineRequest, OnlineRequestToken, Status
+from .accessibility import FEEDBACK_RETENTION_DAYS
+from .models import (
+    AccessibilityFeedback,
+    AccessToken,
+    Appointment,
+    OnlineRequest,
+    OnlineRequestToken,
+    Status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +95,7 @@ class Purged:
     sessions: int
     task_results: int
     login_records: int
+    feedback: int
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -124,6 +136,7 @@ def purge(*, now: datetime, batch_size: int = BATCH_SIZE) -> Purged:
             batch_size=batch_size,
         ),
         login_records=_delete_login_records(before),
+        feedback=_in_batches(due_feedback(now=now), _purge_feedback, batch_size=batch_size),
     )
 
 
@@ -174,6 +187,16 @@ def unconfirmed_requests(*, now: datetime) -> QuerySet[OnlineRequest]:
     return OnlineRequest.objects.unconfirmed().filter(created_at__lt=now - UNCONFIRMED_LIFETIME)
 
 
+def due_feedback(*, now: datetime) -> QuerySet[AccessibilityFeedback]:
+    """Feedback on barriers answered FEEDBACK_RETENTION_DAYS ago that still names its sender.
+
+    Open feedback is kept: the office still owes the answer.
+    """
+    before = cutoff(now=now, days=FEEDBACK_RETENTION_DAYS)
+    personal = ~Q(name="") | ~Q(email="") | ~Q(message="") | ~Q(answer="")
+    return AccessibilityFeedback.objects.filter(answered_at__lt=before).filter(personal)
+
+
 def _purge_appointments(pks: list) -> None:
     Appointment.objects.filter(pk__in=pks).update(
         name="",
@@ -198,6 +221,12 @@ def _purge_requests(pks: list) -> None:
         rejection_reason="",
     )
     OnlineRequestToken.objects.filter(request_id__in=pks).delete()
+
+
+def _purge_feedback(pks: list) -> None:
+    AccessibilityFeedback.objects.filter(pk__in=pks).update(
+        name="", email="", message="", answer=""
+    )
 
 
 def _delete_requests(pks: list) -> None:

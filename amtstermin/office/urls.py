@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("amtstermin.office.rosters.urls")),
     path("", include("amtstermin.office.requests.urls")),
     path("", include("amtstermin.office.appointments.urls")),
+    path("", include("amtstermin.office.accessibility.urls")),
 ]

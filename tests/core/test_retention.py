@@ -192,6 +192,7 @@ def test_purge_is_idempotent(monday):
         sessions=0,
         task_results=0,
         login_records=0,
+        feedback=0,
     )
     assert list(Appointment.objects.order_by("pk").values()) == rows
 
@@ -366,9 +367,9 @@ def test_the_command_purges_and_prints_the_counts(monday, clock):
 
     assert out.getvalue().splitlines() == [
         "appointments=3 requests=0 unconfirmed_requests=0 sessions=0 task_results=0 "
-        "login_records=0",
+        "login_records=0 feedback=0",
         "appointments=0 requests=0 unconfirmed_requests=0 sessions=0 task_results=0 "
-        "login_records=0",
+        "login_records=0 feedback=0",
     ]
 
 
@@ -407,6 +408,7 @@ def test_the_worker_purges_and_schedules_tomorrows_run_once(monday, db_tasks, cl
         "sessions": 0,
         "task_results": 0,
         "login_records": 0,
+        "feedback": 0,
     }
     assert (waiting.status, waiting.run_after) == ("READY", berlin(2027, 1, 8, 3, 0))
 

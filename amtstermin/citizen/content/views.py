@@ -9,8 +9,10 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from amtstermin.core import content
+from amtstermin.core import accessibility, content
 from amtstermin.core.models import ContentPage
+
+from ..accessibility.views import statement_page
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ def _fallback_language(row: models.Model, field: str) -> str | None:
 
 
 def page(request: HttpRequest, kind: str) -> HttpResponse:
+    # The statement written from the admin's fields wins over a hand-written page of that kind.
+    if kind == ContentPage.Kind.ACCESSIBILITY and (statement := accessibility.statement()):
+        return statement_page(request, statement)
     found = ContentPage.objects.filter(kind=kind).first()
     if found is None:
         raise Http404("No such page yet.")  # the site's 404 page; the footer does not link here

@@ -92,6 +92,7 @@ class Notice(models.Model):
 
 
 @receiver([post_save, post_delete], sender=ContentPage)
+@receiver([post_save, post_delete], sender="core.AccessibilityStatement")
 def content_page_changed(sender, **kwargs) -> None:
     # Now, for the rest of this transaction; again after the commit, because a request that read
     # the old rows in between may have stored them in the cache again.
