@@ -4,7 +4,7 @@ from django.urls import path
 
 from amtstermin.core.models import ContentPage
 
-from . import views
+from . import easy, sign_language, views
 
 # Names join the "citizen" namespace; context.py links each one in the footer once it exists.
 urlpatterns = [
@@ -16,4 +16,11 @@ urlpatterns = [
         {"kind": ContentPage.Kind.ACCESSIBILITY},
         name="accessibility",
     ),
+]
+
+# Leichte Sprache and German Sign Language (BITV 2.0 § 4): linked from every page's header.
+urlpatterns += [
+    path("leichte-sprache/", easy.page, name="easy_language"),
+    path("gebaerdensprache/", sign_language.page, name="sign_language"),
+    path("gebaerdensprache/video/<str:pk>/", sign_language.video_file, name="sign_language_video"),
 ]
