@@ -12,6 +12,9 @@ def rosters(request, staff):
     return HttpResponse(f"Dienstpläne für {staff.name}")
 
 
+# Pages only team leads and administrators may open; test_access.py checks each for every role.
+LEAD_PAGES = ["/dienstplaene/", "/verwaltung/barrierefreiheit/"]
+
 urlpatterns = [
     path("verwaltung/", include("amtstermin.office.urls")),
     path("dienstplaene/", rosters),

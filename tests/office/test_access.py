@@ -17,6 +17,7 @@ from amtstermin.core.models import OnlineRequest, Service, StaffMember
 from amtstermin.office.requests import views as request_views
 from tests import factories
 from tests.conftest import berlin
+from tests.office import role_urls
 from tests.office.logins import log_in_verified, user_for
 
 # The login steps are the office's only doors without a login.
@@ -226,9 +227,10 @@ def test_administrator_overview_lists_every_department_and_location(client, citi
         (StaffMember.Role.ADMINISTRATOR, 200),
     ],
 )
-def test_page_for_team_leads_refuses_clerks(client, colleague, role, status):
+@pytest.mark.parametrize("url", role_urls.LEAD_PAGES)
+def test_page_for_team_leads_refuses_clerks(client, colleague, role, status, url):
     colleague.role = role
     colleague.save()
     log_in_verified(client, user_for(colleague))
-    response = client.get("/dienstplaene/")
+    response = client.get(url)
     assert response.status_code == status
