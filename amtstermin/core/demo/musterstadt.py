@@ -8,6 +8,7 @@ typical NRW values and meant to be changed in the admin.
 from datetime import date, time
 from decimal import Decimal
 
+from .musterstadt_accessibility import STATEMENT
 from .musterstadt_pages import NOTICES, PAGES
 from .spec import (
     Block,
@@ -612,4 +613,5 @@ MUSTERSTADT = Town(
     roster_valid_from=date(2025, 1, 1),
     pages=PAGES,
     notices=NOTICES,
+    accessibility=STATEMENT,
 )

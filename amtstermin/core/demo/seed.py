@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .. import booking, numbers
 from ..models import (
     Absence,
+    AccessibilityStatement,
     ContentPage,
     Counter,
     Department,
@@ -41,6 +42,7 @@ from .spec import (
     PageSpec,
     ServiceSpec,
     StaffSpec,
+    StatementSpec,
     Town,
 )
 
@@ -160,6 +162,8 @@ def _configure(town: Town, *, now: datetime) -> tuple[Location, list[Login], int
         _page(page)
     for notice in town.notices:
         _notice(notice)
+    if town.accessibility is not None:
+        _statement(town.accessibility, today=now.date())
     return location, logins, len(town.staff)
 
 
@@ -260,6 +264,26 @@ def _page(spec: PageSpec) -> None:
         {"kind": spec.kind},
         {**_translated("title", spec.title), **_translated("body", spec.body)},
     )
+
+
+def _statement(spec: StatementSpec, *, today: date) -> None:
+    """The one accessibility statement; a rerun keeps the dates it was prepared and reviewed."""
+    values = {
+        "compliance": spec.compliance,
+        "known_gaps_de": spec.known_gaps_de,
+        "known_gaps_en": spec.known_gaps_en,
+        "method": spec.method,
+        "method_note_de": spec.method_note_de,
+        "method_note_en": spec.method_note_en,
+        "contact_email": spec.contact_email,
+        "contact_phone": spec.contact_phone,
+        "reply_days": spec.reply_days,
+    }
+    statement = AccessibilityStatement.objects.order_by("pk").first()
+    if statement is None:
+        AccessibilityStatement.objects.create(**values, prepared_on=today, reviewed_on=today)
+    else:
+        AccessibilityStatement.objects.filter(pk=statement.pk).update(**values)
 
 
 def _notice(spec: NoticeSpec) -> None:

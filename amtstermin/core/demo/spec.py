@@ -111,6 +111,23 @@ class Request:
 
 
 @dataclass(frozen=True)
+class StatementSpec:
+    """The accessibility statement's fields (core/models/accessibility.py); dates are the day of
+    the first seed. Its texts are German and English strings, not Text: the demo catalogue has
+    no other languages for them yet, and tests/core/test_demo_catalogue.py would demand them."""
+
+    compliance: str  # AccessibilityStatement.Compliance
+    known_gaps_de: str  # Markdown
+    known_gaps_en: str
+    method: str  # AccessibilityStatement.Method
+    method_note_de: str
+    method_note_en: str
+    contact_email: str
+    contact_phone: str = ""
+    reply_days: int = 14
+
+
+@dataclass(frozen=True)
 class PageSpec:
     """A content page (core/models/content.py); `kind` is a ContentPage.Kind, body Markdown."""
 
@@ -150,3 +167,4 @@ class Town:
     roster_valid_from: date
     pages: tuple[PageSpec, ...] = ()  # start-page text and legal pages
     notices: tuple[NoticeSpec, ...] = ()
+    accessibility: StatementSpec | None = None  # the Erklärung zur Barrierefreiheit
