@@ -415,7 +415,7 @@ def _online_free_units(location: Location, *, now) -> int:
 
 def test_demo_has_a_start_text_three_legal_pages_and_a_current_notice(location):
     pages = {page.kind: page for page in ContentPage.objects.all()}
-    assert set(pages) == {"start", "legal_notice", "privacy", "accessibility"}
+    assert set(pages) == {"start", "legal_notice", "privacy", "accessibility", "easy_language"}
     for page in pages.values():
         assert page.title_de and page.title_en and page.body_de and page.body_en
     for kind in ("legal_notice", "privacy", "accessibility"):
@@ -423,6 +423,9 @@ def test_demo_has_a_start_text_three_legal_pages_and_a_current_notice(location):
         assert "Musterstadt is a fictional town" in pages[kind].body_en
     assert pages["legal_notice"].title_de == "Impressum"
     assert pages["accessibility"].title_de == "Erklärung zur Barrierefreiheit"
+    # Written in Leichte Sprache: its Leichte Sprache column holds the German text itself.
+    assert pages["easy_language"].body_de_x_ls == pages["easy_language"].body_de
+    assert "## So buchen Sie einen Termin" in pages["easy_language"].body_de
     [notice] = Notice.objects.current(timezone.now())
     assert notice.title_de and notice.title_en and notice.body_de and notice.body_en
 

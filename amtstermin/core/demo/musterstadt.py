@@ -9,6 +9,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from .musterstadt_accessibility import STATEMENT
+from .musterstadt_easy import EASY_LANGUAGE
 from .musterstadt_pages import NOTICES, PAGES
 from .spec import (
     Block,
@@ -611,7 +612,7 @@ MUSTERSTADT = Town(
     demo_display_token="musterstadt-demo-aufrufanzeige",
     demo_kiosk_token="musterstadt-demo-terminal",
     roster_valid_from=date(2025, 1, 1),
-    pages=PAGES,
+    pages=(*PAGES, EASY_LANGUAGE),
     notices=NOTICES,
     accessibility=STATEMENT,
 )
