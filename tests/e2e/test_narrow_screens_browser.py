@@ -45,9 +45,18 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 320, "height": 640}
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")
 FACES = ("citizen", "office", "display")
-# Not pages: downloads (a calendar file, a CSV), the queue's htmx fragment, the display's feed,
-# and two links that would end the visit being measured (logging out, switching language).
-NOT_PAGES = {"calendar", "statistics_csv", "counter_queue", "calls", "logout", "language"}
+# Not pages: downloads (a calendar file, a CSV, the sign language video), the queue's htmx
+# fragment, the display's feed, and two links that would end the visit being measured (logging
+# out, switching language).
+NOT_PAGES = {
+    "calendar",
+    "statistics_csv",
+    "sign_language_video",
+    "counter_queue",
+    "calls",
+    "logout",
+    "language",
+}
 # Each page's width, and when it is too wide, the innermost elements whose box or content sticks
 # out (leaving out what scrolls inside its own wrapper).
 MEASURE = """() => {
