@@ -6,6 +6,7 @@ sanitising, so staff can check a heading or a link before they save again.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -75,6 +76,7 @@ class AccessibilityStatementAdmin(TranslationAdmin):
 
     list_display = ("__str__", "compliance", "reviewed_on", "updated_at")
     readonly_fields = ("updated_at",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("compliance", "known_gaps", "updated_at")}),
         (_("Review"), {"fields": ("prepared_on", "reviewed_on", "method", "method_note")}),

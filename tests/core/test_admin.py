@@ -7,10 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from amtstermin.core import booking, devices, online_requests
+from amtstermin.core import accessibility, booking, devices, online_requests
 from amtstermin.core.items import Item
 from amtstermin.core.models import (
     Absence,
+    AccessibilityFeedback,
+    AccessibilityStatement,
     Appointment,
     Channel,
     Closure,
@@ -33,7 +35,7 @@ CORE_MODELS = sorted(
 )
 NOW = berlin(2026, 12, 7, 7, 0)  # a Monday
 # Written only by their core modules (booking, online_requests, rosters), never by an admin form.
-READ_ONLY = (Appointment, OnlineRequest, RosterBlock, Absence, Closure)
+READ_ONLY = (Appointment, OnlineRequest, RosterBlock, Absence, Closure, AccessibilityFeedback)
 
 
 def book(office, name="Erika Mustermann", start=None, channel=Channel.PHONE) -> Appointment:
@@ -81,6 +83,8 @@ def test_verified_login_without_admin_rights_gets_no_admin(client, django_user_m
 def test_every_model_a_town_configures_is_registered():
     names = {model.__name__ for model in CORE_MODELS}
     assert names == {
+        "AccessibilityFeedback",
+        "AccessibilityStatement",
         "Absence",
         "Appointment",
         "Closure",
@@ -117,6 +121,10 @@ def test_superuser_opens_change_page(admin_client, office, model):
     submit_online_request()
     ContentPage.objects.create(kind=ContentPage.Kind.LEGAL_NOTICE, title="Impressum", body="…")
     Notice.objects.create(title="Am 24.12. geschlossen")
+    AccessibilityStatement.objects.create(prepared_on=NOW.date(), reviewed_on=NOW.date())
+    accessibility.submit_feedback(
+        name="", email="", page="", message="Barriere", language="de", now=NOW
+    )
     row = model.objects.first()
     url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
     assert admin_client.get(url).status_code == 200
