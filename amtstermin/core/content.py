@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.core.cache import cache
+from django.db.models import CharField, Value
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -125,9 +126,16 @@ def page_kinds() -> frozenset[str]:
     """The kinds of content page that exist (cached: every page's footer asks)."""
     kinds = cache.get(PAGE_KINDS_CACHE_KEY)
     if kinds is None:
-        kinds = sorted(ContentPage.objects.values_list("kind", flat=True))
-        # The accessibility statement also exists once the admin has filled in its fields.
-        if AccessibilityStatement.objects.exists():
-            kinds = sorted({*kinds, ContentPage.Kind.ACCESSIBILITY})
+        # The accessibility statement also exists once the admin has filled in its fields
+        # (citizen/content/views.py writes the page from them); one query for both.
+        statement = (
+            AccessibilityStatement.objects.annotate(
+                kind=Value(ContentPage.Kind.ACCESSIBILITY.value, output_field=CharField())
+            )
+            .order_by()
+            .values_list("kind", flat=True)
+        )
+        pages = ContentPage.objects.order_by().values_list("kind", flat=True)
+        kinds = sorted(pages.union(statement))
         cache.set(PAGE_KINDS_CACHE_KEY, kinds, PAGE_KINDS_SECONDS)
     return frozenset(kinds)
