@@ -24,6 +24,7 @@ from amtstermin.core.models import (
     OpeningHours,
     RosterBlock,
     Service,
+    SignLanguageVideo,
 )
 from tests import factories
 from tests.conftest import berlin
@@ -97,6 +98,7 @@ def test_every_model_a_town_configures_is_registered():
         "OnlineRequest",
         "RosterBlock",
         "Service",
+        "SignLanguageVideo",
         "StaffMember",
     }
 
@@ -124,6 +126,9 @@ def test_superuser_opens_change_page(admin_client, office, model):
     AccessibilityStatement.objects.create(prepared_on=NOW.date(), reviewed_on=NOW.date())
     accessibility.submit_feedback(
         name="", email="", page="", message="Barriere", language="de", now=NOW
+    )
+    SignLanguageVideo.objects.create(
+        title="Unsere Seite in Gebärdensprache", video="gebaerdensprache/x.mp4", description="…"
     )
     row = model.objects.first()
     url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
