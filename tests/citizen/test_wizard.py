@@ -1124,7 +1124,10 @@ def test_review_shows_everything_before_booking(client, office):
     assertContains(response, "(ca. 40 Min.)")
     assertContains(response, "Bürgerbüro Mitte<br>Markt 1<br>12345 Musterstadt")
     assertContains(response, "92,00 €")
-    assertContains(response, "Erika Mustermann<br>erika@example.org<br>02381 123456")
+    # The phone number is one left-to-right run, also in Arabic and Persian.
+    assertContains(
+        response, 'Erika Mustermann<br>erika@example.org<br><span dir="ltr">02381 123456</span>'
+    )
     assertContains(response, "Bitte mitbringen")
     assertContains(response, "2 × bisheriger Personalausweis")
     assertContains(response, "1 × Wohnungsgeberbestätigung")
