@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from amtstermin.core.models import ContentPage, Location, Notice, Service
 
-from .content.views import shown
+from .content.translated import shown
 from .hours import Day, opening_hours
 
 

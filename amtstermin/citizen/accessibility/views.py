@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amtstermin.core import accessibility, content
 from amtstermin.core.models import AccessibilityStatement
 
+from ..content.translated import fallback_language
 from ..throttle import throttled
 from .forms import FeedbackForm, page_of
 
@@ -51,8 +52,8 @@ def statement_page(request: HttpRequest, statement: AccessibilityStatement) -> H
         "statement": statement,
         "compliance": COMPLIANCE.get(statement.compliance, ""),
         "known_gaps": content.render_markdown(statement.known_gaps, top_heading=3),
-        "known_gaps_lang": _fallback_language(statement, "known_gaps"),
-        "method_note_lang": _fallback_language(statement, "method_note"),
+        "known_gaps_lang": fallback_language(statement, "known_gaps"),
+        "method_note_lang": fallback_language(statement, "method_note"),
         "form": form,
         "reply_days": statement.reply_days,
     }
@@ -102,11 +103,3 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 def _context(form: FeedbackForm) -> dict:
     return {"form": form, "reply_days": accessibility.reply_days()}
-
-
-def _fallback_language(row, field: str) -> str | None:
-    """The default language when `field` is not translated into the reader's (WCAG 3.1.2)."""
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    if language == settings.LANGUAGE_CODE or getattr(row, f"{field}_{language}", ""):
-        return None
-    return settings.LANGUAGE_CODE
