@@ -757,7 +757,9 @@ def test_administrator_extends_the_pilot_by_a_standesamt_at_a_new_location_and_k
     assertContains(service_page, "Termin buchen")
     start = citizen.get(reverse("citizen:start"))
     assertContains(start, "Bürgerbüro Mitte")
-    assertContains(start, "Nordring 5<br>12349 Musterstadt-Nordviertel")
+    assertContains(
+        start, '<span dir="ltr">Nordring 5</span><br><span dir="ltr">12349 Musterstadt-Nordviertel'
+    )
     citizen.post(reverse("citizen:services"), {f"service-{pilot.id_card}": 1})
     where = citizen.get(reverse("citizen:location"))
     assertContains(where, MITTE_ADDRESS)
