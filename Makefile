@@ -45,11 +45,10 @@ fix: $(RUFF)
 # Run inside amtstermin/ so only the package's strings are collected (not tests/, node_modules/);
 # scripts/check_translations.py does the same.
 # One catalogue per language in settings.LANGUAGES (Leichte Sprache's locale is de_X-ls).
-LOCALES := de de_X-ls en tr ar uk ru pl ro fa
 messages: $(RUFF)
 	cd amtstermin && SECRET_KEY=$${SECRET_KEY:-dev-only-not-secret} ../$(PYTHON) ../manage.py \
-		makemessages $(foreach locale,$(LOCALES),-l $(locale)) --no-obsolete --add-location=file \
-		--ignore=static/vendor
+		makemessages $(foreach locale,$(shell $(PYTHON) scripts/check_translations.py --locales),\
+		-l $(locale)) --no-obsolete --add-location=file --ignore=static/vendor
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 ## bench: the benchmarks in bench/ (set DATABASE_URL to measure PostgreSQL)

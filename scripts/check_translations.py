@@ -13,6 +13,7 @@ not fuzzy. Comparing with the committed file only sharpens the messages ("missin
 "untranslated"). Needs GNU gettext (scripts/setup.sh installs it).
 
 Usage: .venv/bin/python scripts/check_translations.py
+       .venv/bin/python scripts/check_translations.py --locales   (the locale names, for make)
 """
 
 import os
@@ -26,15 +27,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "amtstermin"
-# The locale directories (Django's to_locale() of each code in settings.LANGUAGES); English
-# is the source language and needs no catalogue of its own to be checked.
-LOCALES = ("de", "de_X-ls", "tr", "ar", "uk", "ru", "pl", "ro", "fa")
+
+
+def _site_locales() -> tuple[str, ...]:
+    """The locale directory (Django's to_locale()) of each language in settings.LANGUAGES."""
+    os.environ.setdefault("SECRET_KEY", "check-only-not-secret")  # settings.py insists
+    sys.path.insert(0, str(ROOT))
+    from django.utils.translation import to_locale
+
+    from amtstermin import settings
+
+    return tuple(to_locale(code) for code, _name in settings.LANGUAGES)
+
+
+# English is the source language: its catalogue exists but has nothing to check.
+ALL_LOCALES = _site_locales()
+LOCALES = tuple(locale for locale in ALL_LOCALES if locale != "en")
 # Source files whose strings only staff read: translated into German (and English) only.
 STAFF_ONLY = ("office/", "templates/office/", "templates/admin/", "core/admin", "core/management/")
 # Run inside amtstermin/ like the Makefile's `messages` target, so both see the same files.
 MAKEMESSAGES = [
     "makemessages",
-    *(f"-l{locale}" for locale in LOCALES),
+    *(f"-l{locale}" for locale in ALL_LOCALES),
     "--no-obsolete",
     "--add-location=file",
     "--ignore=static/vendor",
@@ -225,4 +239,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--locales"]:  # for the Makefile's `messages`
+        print(" ".join(ALL_LOCALES))
+        sys.exit(0)
     sys.exit(main())

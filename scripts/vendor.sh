@@ -45,10 +45,9 @@ mkdir -p "$staging/altcha/external" "$staging/altcha/workers" "$staging/altcha/i
 # inlines its styles and starts blob: workers, both refused); templates/citizen/_altcha.html.
 cp "$altcha/external/altcha.min.js" "$altcha/external/altcha.css" "$staging/altcha/external/"
 cp "$altcha/workers/"*.js "$staging/altcha/workers/"
-# The widget's texts in each language of settings.LANGUAGES (Leichte Sprache uses German's).
-for language in de en tr ar uk ru pl ro fa; do
-    cp "$altcha/i18n/$language.js" "$staging/altcha/i18n/"
-done
+# The widget's texts in every language it has, so a language added to settings.LANGUAGES
+# finds its file (Leichte Sprache uses German's).
+cp "$altcha/i18n/"*.js "$staging/altcha/i18n/"
 
 for package in @kern-ux/native htmx.org altcha; do
     version=$(node -p "require('$modules/$package/package.json').version")

@@ -16,7 +16,7 @@ _spec.loader.exec_module(check)
 
 def test_every_language_of_the_site_has_a_catalogue():
     wanted = {to_locale(code) for code, _name in settings.LANGUAGES} - {"en"}
-    assert wanted == set(check.LOCALES)
+    assert {locale for locale in wanted if (ROOT / check.po_path(locale)).exists()} == wanted
 
 
 @pytest.mark.parametrize("locale", check.LOCALES)
