@@ -1,4 +1,4 @@
-"""Musterstadt's demo accessibility statement: partial, with its barriers, in German and English."""
+"""Musterstadt's demo accessibility statement: partial, with its barriers, in every language."""
 
 from datetime import date
 
@@ -28,6 +28,8 @@ def test_musterstadt_states_partial_compliance_and_a_rerun_keeps_the_dates(clien
     assert statement.enforcement_url == NRW_OMBUDS_URL
     assert statement.known_gaps_de.count("\n- ") == 2 and statement.known_gaps_en.count("\n- ") == 2
     assert "axe-core" in statement.method_note_de and "NVDA" in statement.method_note_en
+    # Every other language comes from the demo catalogue, with the same three barriers.
+    assert statement.known_gaps_tr.count("\n- ") == 2 and "NVDA" in statement.method_note_de_x_ls
 
     response = client.get(reverse("citizen:accessibility"))
     assertContains(response, "PDF-Formulare")

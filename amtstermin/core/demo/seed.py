@@ -270,11 +270,9 @@ def _statement(spec: StatementSpec, *, today: date) -> None:
     """The one accessibility statement; a rerun keeps the dates it was prepared and reviewed."""
     values = {
         "compliance": spec.compliance,
-        "known_gaps_de": spec.known_gaps_de,
-        "known_gaps_en": spec.known_gaps_en,
+        **_translated("known_gaps", spec.known_gaps),
         "method": spec.method,
-        "method_note_de": spec.method_note_de,
-        "method_note_en": spec.method_note_en,
+        **_translated("method_note", spec.method_note),
         "contact_email": spec.contact_email,
         "contact_phone": spec.contact_phone,
         "reply_days": spec.reply_days,

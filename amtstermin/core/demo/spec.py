@@ -113,15 +113,12 @@ class Request:
 @dataclass(frozen=True)
 class StatementSpec:
     """The accessibility statement's fields (core/models/accessibility.py); dates are the day of
-    the first seed. Its texts are German and English strings, not Text: the demo catalogue has
-    no other languages for them yet, and tests/core/test_demo_catalogue.py would demand them."""
+    the first seed."""
 
     compliance: str  # AccessibilityStatement.Compliance
-    known_gaps_de: str  # Markdown
-    known_gaps_en: str
+    known_gaps: Text  # Markdown
     method: str  # AccessibilityStatement.Method
-    method_note_de: str
-    method_note_en: str
+    method_note: Text
     contact_email: str
     contact_phone: str = ""
     reply_days: int = 14
