@@ -21,6 +21,7 @@ from amtstermin.core.demo.musterstadt import MUSTERSTADT
 from amtstermin.core.items import Item, documents_to_bring
 from amtstermin.core.models import (
     Absence,
+    AccessibilityStatement,
     AccessToken,
     Appointment,
     AppointmentEvent,
@@ -413,16 +414,16 @@ def _online_free_units(location: Location, *, now) -> int:
     return total
 
 
-def test_demo_has_a_start_text_three_legal_pages_and_a_current_notice(location):
+def test_demo_has_a_start_text_legal_pages_a_statement_and_a_current_notice(location):
     pages = {page.kind: page for page in ContentPage.objects.all()}
-    assert set(pages) == {"start", "legal_notice", "privacy", "accessibility", "easy_language"}
+    assert set(pages) == {"start", "legal_notice", "privacy", "easy_language"}
+    assert AccessibilityStatement.objects.get().known_gaps_de
     for page in pages.values():
         assert page.title_de and page.title_en and page.body_de and page.body_en
-    for kind in ("legal_notice", "privacy", "accessibility"):
+    for kind in ("legal_notice", "privacy"):
         assert "Musterstadt ist eine erfundene Stadt" in pages[kind].body_de
         assert "Musterstadt is a fictional town" in pages[kind].body_en
     assert pages["legal_notice"].title_de == "Impressum"
-    assert pages["accessibility"].title_de == "Erklärung zur Barrierefreiheit"
     # Written in Leichte Sprache: its Leichte Sprache column holds the German text itself.
     assert pages["easy_language"].body_de_x_ls == pages["easy_language"].body_de
     assert "## So buchen Sie einen Termin" in pages["easy_language"].body_de

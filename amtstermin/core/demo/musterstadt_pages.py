@@ -184,78 +184,8 @@ of Information.""",
     ),
 )
 
-ACCESSIBILITY = PageSpec(
-    kind="accessibility",
-    title=Text("Erklärung zur Barrierefreiheit", "Accessibility statement"),
-    body=Text(
-        f"""{DEMO_DE}
-
-Die Stadt Musterstadt bemüht sich, ihre Website barrierefrei zugänglich zu machen. Rechtliche
-Grundlage sind das Behindertengleichstellungsgesetz Nordrhein-Westfalen und die
-Barrierefreie-Informationstechnik-Verordnung Nordrhein-Westfalen (BITV NRW).
-
-## Stand der Vereinbarkeit
-
-Die Terminbuchung ist weitgehend mit den Anforderungen vereinbar. Jede Seite wird bei jeder
-Änderung automatisch mit axe geprüft und funktioniert mit der Tastatur und ohne JavaScript.
-
-## Nicht barrierefreie Inhalte
-
-- Die automatische Prüfung gegen Programme, die Termine massenhaft buchen, braucht
-  JavaScript. Ohne JavaScript können Sie trotzdem buchen: Ihr Termin ist dann vorgemerkt,
-  bis Sie ihn über den Link in unserer E-Mail bestätigen.
-- Texte in Leichter Sprache und in Gebärdensprache gibt es noch nicht.
-
-## Erstellung dieser Erklärung
-
-Diese Erklärung beruht auf einer Selbstbewertung.
-
-## Barriere melden
-
-Ist Ihnen eine Barriere aufgefallen? Schreiben Sie uns an
-[barrierefreiheit@musterstadt.example](mailto:barrierefreiheit@musterstadt.example) oder rufen
-Sie uns an: [0221 4710 100](tel:+492214710100). Wir antworten innerhalb von sechs Wochen.
-
-## Schlichtungsverfahren
-
-Wenn Sie mit unserer Antwort nicht zufrieden sind, können Sie sich an die Ombudsstelle für
-barrierefreie Informationstechnik des Landes Nordrhein-Westfalen wenden.""",
-        f"""{DEMO_EN}
-
-The town of Musterstadt strives to make its website accessible. The legal basis is the
-North Rhine-Westphalia Disability Equality Act and its accessible information technology
-regulation (BITV NRW).
-
-## Compliance status
-
-Appointment booking is largely compliant. Every page is checked automatically with axe on
-every change, and works with the keyboard alone and without JavaScript.
-
-## Content that is not accessible
-
-- The automatic check against programs that book appointments in bulk needs JavaScript.
-  You can still book without it: your time is then reserved until you confirm it through
-  the link we email you.
-- There are no texts in Easy Read (Leichte Sprache) or sign language yet.
-
-## Preparation of this statement
-
-This statement is based on a self-assessment.
-
-## Report a barrier
-
-Have you come across a barrier? Write to us at
-[barrierefreiheit@musterstadt.example](mailto:barrierefreiheit@musterstadt.example) or call
-us: [+49 221 4710 100](tel:+492214710100). We answer within six weeks.
-
-## Conciliation procedure
-
-If you are not satisfied with our answer, you can contact the ombudsperson for accessible
-information technology of North Rhine-Westphalia.""",
-    ),
-)
-
-PAGES = (START, LEGAL_NOTICE, PRIVACY, ACCESSIBILITY)
+# The accessibility statement is written from its own fields (musterstadt_accessibility.py).
+PAGES = (START, LEGAL_NOTICE, PRIVACY)
 
 NOTICES = (
     NoticeSpec(
