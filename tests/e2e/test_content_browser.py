@@ -69,7 +69,6 @@ def test_citizen_reads_notices_locations_and_legal_pages(town, page, axe):
     for link, path, heading in [
         ("Impressum", "/impressum/", "Impressum"),
         ("Datenschutz", "/datenschutz/", "Datenschutzerklärung"),
-        ("Barrierefreiheit", "/barrierefreiheit/", "Erklärung zur Barrierefreiheit"),
     ]:
         footer.get_by_role("link", name=link).click()
         assert page.url == town + path
@@ -80,8 +79,8 @@ def test_citizen_reads_notices_locations_and_legal_pages(town, page, axe):
 
 def test_english_reader_gets_the_english_legal_page(town, page, axe):
     page.goto(town + "/impressum/")
-    page.get_by_label("Sprache").select_option("en")
-    page.get_by_role("button", name="Sprache wechseln").click()
+    page.locator("summary", has_text="Sprache").click()
+    page.get_by_role("link", name="English").click()
 
     assert page.url == town + "/impressum/"
     assert page.locator("h1").inner_text() == "Legal notice"
@@ -90,11 +89,11 @@ def test_english_reader_gets_the_english_legal_page(town, page, axe):
 
 
 def test_missing_legal_page_is_the_friendly_not_found_page(town, page, axe):
-    ContentPage.objects.filter(kind=ContentPage.Kind.ACCESSIBILITY).delete()
+    ContentPage.objects.filter(kind=ContentPage.Kind.LEGAL_NOTICE).delete()
 
-    response = page.goto(town + "/barrierefreiheit/")
+    response = page.goto(town + "/impressum/")
 
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Seite nicht gefunden"
-    assert page.locator("footer").get_by_role("link", name="Barrierefreiheit").count() == 0
+    assert page.locator("footer").get_by_role("link", name="Impressum").count() == 0
     look(page, axe, "content-missing")
