@@ -82,6 +82,8 @@ def test_clerk_sees_each_clerks_roster_absence_appointments_and_gaps(signed_in, 
     for text in ("09:00–09:15", "Gebucht", citizen.waiting_number, "Erika Mustermann"):
         assert text in body
     assert "1 × Personalausweis" in body
+    # The list per clerk below the grid leads to the appointment's page (move, cancel).
+    assert f'href="/verwaltung/termine/{citizen.reference}/"' in body
     for gap in ("08:00–09:00 frei", "09:15–10:00 frei", "11:00–12:00 frei"):
         assert gap in body
     assert "13:00–15:00 frei für Telefon und Schalter" in body
@@ -157,6 +159,7 @@ def test_clerk_of_another_department_at_the_location_sees_no_names_of_this_one(
         body = response.content.decode()
         assert "Erika Mustermann" not in body and citizen.waiting_number not in body
         assert office.clerk.name not in body and "Personalausweis" not in body
+        assert citizen.reference not in body
     assert "Paul Fremd" in client.get(plan_url(office, tag="2026-12-07")).content.decode()
 
 

@@ -39,7 +39,6 @@ class Column:
     staff: StaffMember
     booked_minutes: int
     number: int  # the grid column
-    right_half: bool  # details open towards the left, never past the screen's right edge
     bands: list[Placed] = field(default_factory=list)  # roster blocks: online or kept back
     entries: list[Placed] = field(default_factory=list)  # everything else, in time order
 
@@ -50,6 +49,12 @@ class Column:
         return sorted(
             [*self.bands, *self.entries], key=lambda item: (item.start, item.kind not in ROSTER)
         )
+
+    @property
+    def has_appointments(self) -> bool:
+        """Whether the list below the grid, which shows a wide screen only the appointments
+        one may open, has any for this clerk."""
+        return any(entry.kind == "appointment" for entry in self.entries)
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,7 @@ def lay_out(plan: DayPlan, visible: set[int], *, now: datetime) -> Timeline:
 
     columns = []
     for number, lane in enumerate(plan.lanes, start=FIRST_COLUMN):
-        right_half = number - FIRST_COLUMN >= len(plan.lanes) / 2
-        column = Column(lane.staff, lane.booked_minutes, number, right_half)
+        column = Column(lane.staff, lane.booked_minutes, number)
         blocks = [b for b in [*lane.blocks, *plan.closures] if b.end > b.start]
         column.bands = [place(b.start, b.end, b.kind) for b in blocks if b.kind in ROSTER]
         active = [a for a in lane.appointments if a.status not in GONE]
