@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import limits
+from .errors import AlreadyAnswered, FeedbackError
 from .models import AccessibilityFeedback, AccessibilityStatement, StaffMember
 from .notifications.feedback_mail import ACKNOWLEDGED, ANSWERED, RECEIVED, send_feedback_mail
 
@@ -34,27 +35,6 @@ FEEDBACK_RATE = limits.Rate("accessibility_feedback", posts=5, window_seconds=10
 ANSWERING_ROLES = (StaffMember.Role.TEAM_LEAD, StaffMember.Role.ADMINISTRATOR)
 # Control characters other than line breaks and tabs: never typed, only sent by scripts.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class FeedbackError(Exception):
-    """A reason the feedback or answer cannot be stored; nothing was written.
-
-    `field` names the form field the message belongs to, if any.
-    """
-
-    message = _("This feedback cannot be processed.")
-    field: str | None = None
-
-    def __init__(self, message=None, *, field=None):
-        if message is not None:
-            self.message = message
-        if field is not None:
-            self.field = field
-        super().__init__(str(self.message))
-
-
-class AlreadyAnswered(FeedbackError):
-    message = _("This feedback has already been answered.")
 
 
 def statement() -> AccessibilityStatement | None:

@@ -201,13 +201,13 @@ class NotCalled(CheckInError):
     message = _("This visitor is not called at the moment.")
 
 
-class OnlineRequestError(Exception):
-    """Base of the rules an online request can break; nothing was written when it is raised.
+class FormError(Exception):
+    """A rule a citizen's form broke; nothing was written when it is raised.
 
     `field` names the form field the message belongs to, if any.
     """
 
-    message = _("This request cannot be processed.")
+    message = _("This cannot be processed.")
     field: str | None = None
 
     def __init__(self, message=None, *, field=None):
@@ -216,6 +216,22 @@ class OnlineRequestError(Exception):
         if field is not None:
             self.field = field
         super().__init__(str(self.message))
+
+
+class OnlineRequestError(FormError):
+    """Base of the rules an online request can break."""
+
+    message = _("This request cannot be processed.")
+
+
+class FeedbackError(FormError):
+    """Feedback on a barrier, or its answer, that cannot be stored."""
+
+    message = _("This feedback cannot be processed.")
+
+
+class AlreadyAnswered(FeedbackError):
+    message = _("This feedback has already been answered.")
 
 
 class NotRequestable(OnlineRequestError):
