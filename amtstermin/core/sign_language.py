@@ -16,4 +16,4 @@ def newest() -> SignLanguageVideo | None:
 
 def content_type(video: SignLanguageVideo) -> str | None:
     """The file's MIME type by its extension; None for a file the site does not send."""
-    return CONTENT_TYPES.get(PurePath(video.video.name).suffix.lower())
+    return CONTENT_TYPES.get(PurePath(video.video.name or "").suffix.lower())

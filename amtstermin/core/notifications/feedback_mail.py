@@ -84,9 +84,10 @@ def compose(
 ) -> EmailMultiAlternatives:
     language = settings.LANGUAGE_CODE if event == RECEIVED else feedback.language
     with translation.override(language):
+        heading = str(HEADINGS[event])
         context = {
             "event": event,
-            "heading": str(HEADINGS[event]),
+            "heading": heading,
             "language": translation.get_language(),
             "language_bidi": translation.get_language_bidi(),
             "feedback": feedback,
@@ -95,14 +96,14 @@ def compose(
             "office_url": settings.SITE_URL + reverse("office:accessibility_feedback"),
             "statement_url": settings.SITE_URL + reverse("citizen:accessibility"),
         }
-        context["subject"] = context["heading"]
+        context["subject"] = heading
         text = tidy(render_to_string("core/mail/accessibility_feedback.txt", context))
         html = render_to_string("core/mail/accessibility_feedback.html", context)
     contact = statement.contact_email if statement and statement.contact_email else None
     # The office's notification can be answered straight to the citizen; theirs to the office.
     reply_to = feedback.email if event == RECEIVED else contact
     message = EmailMultiAlternatives(
-        subject=context["subject"],
+        subject=heading,
         body=text,
         from_email=sender(settings.TOWN_NAME),
         to=[to],
