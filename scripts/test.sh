@@ -67,7 +67,7 @@ begin "ruff check"
 ruff check .
 begin "migrations match the models (makemigrations --check)"
 python manage.py makemigrations --check --dry-run
-begin "German translation complete (scripts/check_translations.py)"
+begin "translations complete in every language (scripts/check_translations.py)"
 python scripts/check_translations.py
 begin "layer contracts (lint-imports)"
 lint-imports --no-cache

@@ -75,12 +75,13 @@ def test_a_call_appears_on_the_display_within_two_seconds(screens, display_page,
 def test_the_display_recovers_by_itself_when_the_server_answers_again(screens, display_page):
     display_page.goto(screens.display)
     # The server is gone: every poll fails as when it restarts.
-    display_page.route("**/aufrufe/", lambda route: route.abort("connectionrefused"))
+    polls = "**/aufrufe/?*"  # the poll carries the board's language (?sprache=…)
+    display_page.route(polls, lambda route: route.abort("connectionrefused"))
     offline = display_page.locator("#display-offline")
     expect(offline).to_be_visible()
     missed = call(screens)
 
-    display_page.unroute("**/aufrufe/")
+    display_page.unroute(polls)
 
     expect(display_page.locator("#latest-call")).to_contain_text(
         missed, timeout=CALL_SHOWN_WITHIN_MS
