@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "amtstermin.languages.staff_only",  # office pages in German or English
+    "amtstermin.admission.limit_in_flight",  # past capacity: the busy page (503), quickly
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "amtstermin.bad_requests.refuse_nul_bytes",  # 400 before the session or a view reads one
@@ -105,6 +106,19 @@ LOGIN_URL = "office:login"
 STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
 if STAFF_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("STAFF_IDLE_MINUTES counts minutes: 1 or more.")
+# Admission control (amtstermin/admission.py), per worker process: requests served at once, how
+# many more may wait for a place and how long, and what the busy page's Retry-After says. Four
+# keep one interpreter busy while others wait for the database; more only make each slower.
+# Granian's --blocking-threads must exceed in-flight plus queue, so that threads are left to
+# answer "busy" at once (README: deployment). ADMISSION_IN_FLIGHT=0 switches it off.
+ADMISSION_IN_FLIGHT = int(os.environ.get("ADMISSION_IN_FLIGHT", "4"))
+ADMISSION_QUEUE = int(os.environ.get("ADMISSION_QUEUE", "16"))
+ADMISSION_WAIT_MS = int(os.environ.get("ADMISSION_WAIT_MS", "500"))
+ADMISSION_RETRY_AFTER_SECONDS = int(os.environ.get("ADMISSION_RETRY_AFTER_SECONDS", "5"))
+# Clerks, the admin, the call displays and health probes pass without waiting: admission.py.
+ADMISSION_EXEMPT_PATHS = env_list(
+    "ADMISSION_EXEMPT_PATHS", "/verwaltung/,/admin/,/anzeige/,/healthz"
+)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

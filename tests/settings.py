@@ -23,6 +23,9 @@ elif "TEST_DATABASE_NAME" in os.environ:
 # Live-server request threads each open a connection; kept alive they outlast their threads
 # and a concurrency test next to another runs PostgreSQL out of its 100 connections.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Concurrency tests send bursts of requests on purpose; the busy page would make them flaky.
+# tests/test_admission.py switches admission control on for itself.
+ADMISSION_IN_FLIGHT = 0
 # One process runs the tests: its own memory cache is fast, needs no database (many tests clear
 # it without one) and keeps query counts to the application's own. The production fallback,
 # sessions and cache in the database, is proved in tests/test_production_settings.py.
