@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
 from . import limits, numbers, staff_scope
@@ -37,7 +37,7 @@ from .models import (
 from .notifications import mail
 from .notifications.events import MailEvent
 from .notifications.tasks import schedule_reminder, send_appointment_mail, send_manage_link_mail
-from .scheduling import availability, capacity, engine
+from .scheduling import availability, capacity, engine, locks, versions
 from .transactions import require_transaction
 
 _mail_off: ContextVar[bool] = ContextVar("mail_off", default=False)
@@ -155,7 +155,9 @@ def _book_once(
     if channel == Channel.ONLINE:
         # First, before any row lock: it may wait for another booking of the same mailbox.
         limits.check_active_limit(location, email_key, now=now)
-    _lock(location)
+    locks.share(location.pk)
+    if unproven_network:
+        limits.lock_unproven_day(location, location.local_date(start))
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
     _expire(Appointment.objects.filter(start__lt=end, end__gt=start), now=now)
@@ -207,8 +209,7 @@ def _book_once(
     )
     token = issue_access_token(appointment, now=now)
     _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED, now=now)
-    # Last, so the location row every booking updates is locked only until the commit.
-    location.bump_version()
+    versions.bump_bookings(location.pk)
     return Booked(appointment, token)
 
 
@@ -251,7 +252,7 @@ def cancel(
     now = _utc(now)
     reason = reason.strip()[:CANCEL_REASON_LENGTH]
     with transaction.atomic(durable=True):
-        _lock(appointment.location)  # before the appointment's row: the order rosters keep
+        locks.share(appointment.location_id)  # before the appointment's row, as rosters do
         appointment = _locked(appointment)
         _check_scope(actor, appointment)
         if appointment.status == Status.CANCELLED:
@@ -279,7 +280,7 @@ def cancel(
         )
         _record(appointment, AppointmentEvent.Kind.CANCELLED, now, channel=channel, actor=actor)
         _mail(appointment, MailEvent.CANCELLED, now=now)
-        location.bump_version()  # last: see _book_once
+        versions.bump_bookings(location.pk)
     return appointment
 
 
@@ -310,7 +311,7 @@ def reschedule(
 
 @transaction.atomic(durable=True)
 def _reschedule_once(appointment, items, start, now, channel, actor) -> Appointment:
-    _lock(appointment.location)  # the location first, then the appointment, as rosters do
+    locks.share(appointment.location_id)  # before the appointment's row, as rosters do
     appointment = _locked(appointment)
     _check_scope(actor, appointment)
     if not appointment.is_changeable(now=now):
@@ -318,6 +319,8 @@ def _reschedule_once(appointment, items, start, now, channel, actor) -> Appointm
     if appointment.start == start:
         return appointment  # a double click on "move": the first one moved it already
     location = appointment.location
+    if appointment.status == Status.RESERVED and appointment.unproven_network:
+        limits.lock_unproven_day(location, location.local_date(start))
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
     _expire(
@@ -360,7 +363,7 @@ def _reschedule_once(appointment, items, start, now, channel, actor) -> Appointm
         actor=actor,
     )
     _mail(appointment, MailEvent.RESCHEDULED, now=now)
-    location.bump_version()  # last: see _book_once
+    versions.bump_bookings(location.pk)
     return appointment
 
 
@@ -525,7 +528,7 @@ def _expire(candidates, *, now: datetime) -> int:
         appointment.save(update_fields=["status", "unproven_network"])
         _record(appointment, AppointmentEvent.Kind.EXPIRED, now, channel=appointment.channel)
     for location_id in {appointment.location_id for appointment in stale}:
-        Location(pk=location_id).bump_version()
+        versions.bump_bookings(location_id)
     return len(stale)
 
 
@@ -546,17 +549,6 @@ def _pick(location, staff_days, items, start, length) -> int | None:
 
 def _free_units(staff_days: list[engine.StaffDay]) -> dict[int, int]:
     return {staff_day.staff_id: staff_day.free.bit_count() for staff_day in staff_days}
-
-
-def _lock(location: Location) -> None:
-    """Take the location's row before reading free time, as roster changes do (core/rosters.py):
-    a booking and a new absence or closure then never both pass each other's check.
-
-    SQLite has no row locks: BEGIN IMMEDIATE already lets one writer in at a time, and the
-    query would only cost time."""
-    if connection.vendor != "postgresql":
-        return
-    Location.objects.select_for_update().filter(pk=location.pk).order_by().values_list("pk").first()
 
 
 def _utc(moment: datetime) -> datetime:

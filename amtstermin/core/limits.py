@@ -145,6 +145,13 @@ def _lock_mailbox(location: Location, email_key: str) -> None:
     _advisory_lock(f"{location.pk}:{email_key}")
 
 
+def lock_unproven_day(location: Location, day: date) -> None:
+    """Holds without the proof of work of one location's day wait for each other here (bookings
+    hold the location's lock only shared). Take it before reading free time, so a hold that
+    waited sees the time the one before it took."""
+    _advisory_lock(f"unproven:{location.pk}:{day.isoformat()}")
+
+
 def _advisory_lock(name: str) -> None:
     """A PostgreSQL transaction-level lock on `name` (see _lock_mailbox); nothing on SQLite."""
     if connection.vendor != "postgresql":
@@ -267,13 +274,14 @@ def check_unproven_hold(
 
     `units` is the new hold's length, `staff_free` the free units on `day` of each clerk who
     could serve it (before it is written); `exclude` a hold being moved. Runs inside the
-    booking transaction after the location's row lock (core/booking.py), so two holds racing
-    for the last of the share cannot both miss each other.
+    booking transaction, which it first locks against other unproven holds of the location's
+    day, so two holds racing for the last of the share cannot both miss each other.
     """
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError(
             "check_unproven_hold() runs inside the booking transaction."
         )
+    lock_unproven_day(location, day)
     holds = Appointment.objects.filter(
         location=location, waiting_day=day, status=Status.RESERVED, hold_expires_at__gt=now
     ).exclude(unproven_network="")

@@ -30,7 +30,7 @@ from .models import (
     StaffMember,
     Status,
 )
-from .scheduling import availability, capacity, engine
+from .scheduling import availability, capacity, engine, locks
 
 # A booking committed meanwhile may take the colleague an appointment was about to go to
 # (PostgreSQL's exclusion constraint refuses the second); the change is then worked out again.
@@ -266,7 +266,6 @@ def _run(change: Change, locations: Iterable[Location], *, now: datetime, previe
                 touched = {location.pk for location in locations} | {
                     appointment.location_id for appointment in _appointments(outcome)
                 }
-                # Last: the location rows every booking updates stay locked only until commit.
                 for location_id in sorted(touched):
                     Location(pk=location_id).bump_version()
             return outcome
@@ -276,10 +275,9 @@ def _run(change: Change, locations: Iterable[Location], *, now: datetime, previe
 
 
 def _lock(locations: list[Location]) -> None:
-    """Take the locations' rows first, in pk order: a booking takes its location's row before it
-    reads free time (booking._lock), so it sees this change or this change sees the booking."""
-    pks = sorted(location.pk for location in locations)
-    list(Location.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
+    """Exclusive on the locations before reading free time: bookings hold the same lock shared
+    (scheduling/locks.py), so this change sees every booking or the booking sees this change."""
+    locks.exclusive(location.pk for location in locations)
 
 
 def _settle(change: Change, locations: list[Location], *, now: datetime) -> Outcome:

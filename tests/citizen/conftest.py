@@ -20,6 +20,7 @@ from amtstermin.core import booking, captcha
 from amtstermin.core.items import Item
 from amtstermin.core.models import Channel
 from tests.conftest import berlin
+from tests.fixtures.transactions import as_committed
 
 NOW = berlin(2026, 12, 4, 15, 0)  # a Friday afternoon
 MONDAY = date(2026, 12, 7)
@@ -115,13 +116,14 @@ def longer_life(data):
 
 
 def book_directly(office, start, *, name="Max Muster", email="max@example.org", **options):
-    """An appointment someone else booked (through the core, not the wizard)."""
-    return booking.book(
-        location=office.location,
-        items=options.pop("items", None) or [Item(office.id_card)],
-        start=start,
-        contact=booking.Contact(name=name, email=email),
-        channel=Channel.ONLINE,
-        now=timezone.now(),
-        **options,
-    )
+    """An appointment someone else booked (through the core, not the wizard), committed."""
+    with as_committed():
+        return booking.book(
+            location=office.location,
+            items=options.pop("items", None) or [Item(office.id_card)],
+            start=start,
+            contact=booking.Contact(name=name, email=email),
+            channel=Channel.ONLINE,
+            now=timezone.now(),
+            **options,
+        )

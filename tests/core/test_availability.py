@@ -7,9 +7,10 @@ import pytest
 from amtstermin.core import booking
 from amtstermin.core.items import Item
 from amtstermin.core.models import Absence, Channel, Closure
-from amtstermin.core.scheduling import availability
+from amtstermin.core.scheduling import availability, versions
 from tests import factories
 from tests.conftest import berlin
+from tests.fixtures.transactions import as_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -137,15 +138,21 @@ def test_the_cached_calendar_equals_the_computed_one_and_forgets_a_booked_time(o
     fresh = availability.compute(office.location, items, now=NOW)
     cached = availability.compute(office.location, items, now=NOW, cached=True)
     assert cached.masks == fresh.masks
+    before = versions.current(office.location.pk)
     start = berlin(2026, 12, 7, 9, 0)
-    booking.book(
-        location=office.location,
-        items=items,
-        start=start,
-        contact=booking.Contact(name="Erika", email="erika@example.org"),
-        channel=Channel.ONLINE,
-        now=NOW,
-    )
+    with as_committed():
+        booking.book(
+            location=office.location,
+            items=items,
+            start=start,
+            contact=booking.Contact(name="Erika", email="erika@example.org"),
+            channel=Channel.ONLINE,
+            now=NOW,
+        )
+        # Before the commit, a calendar computed afresh would still show the time as free
+        # to other requests: it must not be stored under a version that looks current.
+        assert versions.current(office.location.pk) == before
+    assert versions.current(office.location.pk) != before
     again = availability.compute(office.location, items, now=NOW, cached=True)
     assert start not in again.starts(MONDAY)
     assert again.masks == availability.compute(office.location, items, now=NOW).masks

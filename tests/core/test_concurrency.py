@@ -15,7 +15,7 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 
-from amtstermin.core import booking
+from amtstermin.core import booking, limits
 from amtstermin.core.errors import SlotTaken
 from amtstermin.core.items import Item
 from amtstermin.core.models import HOLDING, Appointment, Channel
@@ -67,10 +67,10 @@ def overlaps(appointments):
 @contextmanager
 def guard_off():
     """PostgreSQL without its exclusion constraint; SQLite without BEGIN IMMEDIATE. Either way
-    without booking's location lock, which also keeps bookings apart (it is there for roster
-    changes, see test_rosters_concurrency.py)."""
-    with mock.patch.object(booking, "_lock", lambda location: None), _database_guard_off():
-        yield
+    without the lock that keeps holds without the proof of work apart (limits.py)."""
+    with mock.patch.object(limits, "lock_unproven_day", lambda *args: None):
+        with _database_guard_off():
+            yield
 
 
 @contextmanager

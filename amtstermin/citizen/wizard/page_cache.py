@@ -17,7 +17,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from amtstermin.core.models import Channel, Location
-from amtstermin.core.scheduling import availability
+from amtstermin.core.scheduling import availability, versions
 
 from .draft import Draft
 
@@ -33,7 +33,7 @@ def key(page: str, draft: Draft, location: Location, query: str, *, now: datetim
         page,
         get_language(),
         location.pk,
-        location.version,
+        versions.of(location),
         sorted(draft.quantities.items()),
         draft.several_locations,
         query,
@@ -43,11 +43,18 @@ def key(page: str, draft: Draft, location: Location, query: str, *, now: datetim
     return "wizard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def serve(request: HttpRequest, page_key: str, render: Callable[[dict], HttpResponse]):
+def serve(
+    request: HttpRequest,
+    page_key: str,
+    render: Callable[[dict], HttpResponse],
+    *,
+    lifetime: Callable[[], int] = lambda: SECONDS,
+):
     """The page under `page_key`, rendering (and storing) it with `render` when missing.
 
     `render` gets the context entries to add; only a 200 page is stored, so a redirect or an
-    error page is always computed afresh.
+    error page is always computed afresh. `lifetime` says for how many seconds, after
+    rendering (0: not at all).
     """
     html = cache.get(page_key)
     if html is None:
@@ -55,5 +62,8 @@ def serve(request: HttpRequest, page_key: str, render: Callable[[dict], HttpResp
         if response.status_code != 200:
             return response
         html = response.content.decode()
-        cache.set(page_key, html, SECONDS)
-    return HttpResponse(html.replace(PLACEHOLDER, get_token(request)))
+        if (seconds := lifetime()) > 0:
+            cache.set(page_key, html, seconds)
+    if PLACEHOLDER in html:  # a page without a form sets no CSRF cookie
+        html = html.replace(PLACEHOLDER, get_token(request))
+    return HttpResponse(html)

@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from ..items import Item, service_ids, units_needed
 from ..models import Channel, Location
-from . import capacity, engine
+from . import capacity, engine, versions
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,10 @@ def _cached_free(location, grids, wanted, length, *, channel, now) -> dict[date,
     """Free starts per day from the cache, keyed by the location's version.
 
     Every write that takes time (booking, rescheduling, roster and absence changes) bumps the
-    version in its own transaction, so a cached calendar never shows a taken time as free; it
-    may show a freed time as taken, for at most CACHE_SECONDS.
+    version (versions.py), so a cached calendar does not show a taken time as free; it may show
+    a freed time as taken, for at most CACHE_SECONDS.
     """
-    version = Location.objects.values_list("version", flat=True).get(pk=location.pk)
+    version = versions.current(location.pk)
     services = ",".join(str(service) for service in sorted(wanted))
     key = f"availability:{location.pk}:{version}:{channel}:{grids[0].day}:{length}:{services}"
     free = cache.get(key)
