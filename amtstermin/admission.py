@@ -26,6 +26,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 class Gate:
@@ -85,12 +86,17 @@ def limit_in_flight(get_response: Callable[[HttpRequest], HttpResponse]) -> Call
 
 
 def busy(request: HttpRequest) -> HttpResponse:
-    """The busy page: 503 with Retry-After. Rendered without context processors, so it needs
-    no session and no database (like 500.html)."""
-    # One leading slash: "//host/…" would be a link to another site.
-    retry_url = "/" + request.get_full_path().lstrip("/")
-    page = render_to_string("503.html", {"retry_url": retry_url})
+    """The busy page: 503 with Retry-After. It must cost next to nothing, since it is what an
+    overloaded process sends most: no session, no database (like 500.html), and rendered once
+    per language in each process (the same for every page; its button reloads the page)."""
+    language = translation.get_language()
+    page = _pages.get(language)
+    if page is None:
+        page = _pages[language] = render_to_string("503.html").encode()
     response = HttpResponse(page, status=503)
     response["Retry-After"] = str(settings.ADMISSION_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+_pages: dict[str, bytes] = {}

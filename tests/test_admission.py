@@ -72,7 +72,7 @@ def test_visitor_gets_busy_page_with_retry_after_when_process_is_full(admission_
     page = response.content.decode()
     assert BUSY_GERMAN in page
     assert 'lang="de"' in page
-    assert 'href="/termin/?tag=2026-12-07"' in page  # "Erneut versuchen" reloads the page
+    assert 'href=""' in page  # "Erneut versuchen" reloads the page
     assert elapsed < 0.1  # refused at once, without waiting for a place
     waiting.join(timeout=5)
     assert [r.status_code for r in answers] == [503]  # the waiter gave up after 200 ms
@@ -110,20 +110,6 @@ def test_busy_page_speaks_english_to_an_english_visitor(admission_on):
         thread.join(timeout=5)
     assert response.status_code == 503
     assert "Many people are booking right now" in response.content.decode()
-
-
-def test_busy_page_never_links_to_another_site(admission_on):
-    admission_on.ADMISSION_IN_FLIGHT = 1
-    admission_on.ADMISSION_QUEUE = 0
-    gate = admission.limit_in_flight(held)
-    threads = hold(lambda: gate(RequestFactory().get("/halten/")), 1)
-    request = RequestFactory().get("/")
-    request.path = request.path_info = "//evil.example/"  # as a raw request line may say
-    response = gate(request)
-    RELEASE.set()
-    for thread in threads:
-        thread.join(timeout=5)
-    assert 'href="/evil.example/"' in response.content.decode()
 
 
 @pytest.mark.urls(__name__)
