@@ -1,12 +1,14 @@
 """The wizard's forms: they parse and check input; the core decides what can be booked."""
 
 import re
+from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from amtstermin.core.models import Location
+from amtstermin.core.scheduling.earliest import Earliest
 from amtstermin.service_quantities import ServiceQuantities
 
 PHONE = re.compile(r"^\+?[0-9 ()/-]{5,30}$")
@@ -37,6 +39,13 @@ class LocationForm(forms.Form):
         field.label_from_instance = lambda place: (
             f"{place.name}, {place.street}, {place.postcode} {place.city}"
         )
+
+    def choices_with(self, found: Iterable[Earliest]) -> list[tuple]:
+        """Each radio button with the earliest free time at its location (None: not searched)."""
+        by_location = {answer.location.pk: answer for answer in found}
+        return [
+            (choice, by_location.get(choice.data["value"].value)) for choice in self["location"]
+        ]
 
 
 class ContactForm(forms.Form):

@@ -19,6 +19,7 @@ from amtstermin.core import booking, captcha, limits
 from amtstermin.core.errors import BookingError, SlotTaken
 from amtstermin.core.items import documents_to_bring, locations_for
 from amtstermin.core.models import Channel, Location, Service
+from amtstermin.core.scheduling import earliest
 
 from . import draft as drafts
 from . import email_hint, page_cache
@@ -109,15 +110,29 @@ def location(request: HttpRequest) -> HttpResponse:
         return redirect("citizen:day" if locations else "citizen:services")
     initial = {"location": draft.location} if draft.location else {}
     form = LocationForm(request.POST or None, locations=locations, initial=initial)
-    context = {"form": form, "draft": draft, "chosen": items, **_steps(draft)}
-    if request.method != "POST":
-        return render(request, "citizen/wizard/location.html", context)
-    if not form.is_valid():
+    if request.method != "POST" or not form.is_valid():
+        # Each location with its earliest free time, and the earliest of all (cached like the
+        # calendar: a taken time is never shown as free).
+        found = earliest.everywhere(locations, items, now=timezone.now(), cached=True)
+        context = {
+            "form": form,
+            "draft": draft,
+            "chosen": items,
+            "choices": form.choices_with(found),
+            "soonest": earliest.soonest(found),
+            **_steps(draft),
+        }
+        if request.method != "POST":
+            return render(request, "citizen/wizard/location.html", context)
         return unprocessable(request, "citizen/wizard/location.html", context)
     if draft.location != form.cleaned_data["location"].pk:
         draft.location = form.cleaned_data["location"].pk
         draft.choose(None)
     drafts.save(request, draft)
+    # "Earliest at all locations" sends its day along: straight to that day's times.
+    day = drafts.parse_day(request.POST.get("tag"))
+    if day:
+        return redirect(f"{reverse('citizen:time')}?{urlencode({'tag': day.isoformat()})}")
     return redirect("citizen:day")
 
 

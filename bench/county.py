@@ -1,0 +1,213 @@
+"""The earliest free time anywhere: ten locations of a county, each like bench/availability.py's.
+
+10 locations × 20 clerks (the reference rosters, four on a week's leave each), 6 weeks, about
+60 % booked at random. Times earliest.everywhere() for Personalausweis + Anmeldung, uncached (what
+the location step pays on a cache miss), at the reference Monday 07:00 and on the Friday afternoon
+before (nothing left that day: the search walks over the weekend). Checks every answer against
+availability.compute() over the whole horizon first.
+Last line: earliest_p95_ms=<x> locations=10 staff=200 db=<sqlite|postgresql>
+"""
+
+import random
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+from _support import (
+    AFTERNOONS,
+    FIRST_MONDAY,
+    NOW,
+    SERVICES,
+    WEEKS,
+    db_label,
+    median,
+    percentile,
+    throwaway_database,
+    timed,
+)
+
+LOCATIONS = 10
+STAFF = 20
+FILL = 0.6
+REPEAT = 60
+# The Friday before the reference week, 15:00 in Berlin: the clerks have gone home.
+FRIDAY = NOW - timedelta(days=3) + timedelta(hours=8)
+
+
+def build_county():
+    """Ten locations sharing the catalogue; returns (locations, [Personalausweis, Anmeldung])."""
+    from amtstermin.core.models import Department, Service
+
+    department = Department.objects.create(name="Einwohnermeldewesen", slug="emw")
+    services = [
+        Service.objects.create(
+            department=department,
+            name=name,
+            slug=f"s{position}",
+            duration_minutes=minutes,
+            additional_minutes=10,
+            max_quantity=4,
+            fee=Decimal("10.00"),
+            position=position,
+        )
+        for position, (name, minutes, _skilled) in enumerate(SERVICES)
+    ]
+    locations = [
+        build_location(department, services, number, random.Random(2026 + number))
+        for number in range(LOCATIONS)
+    ]
+    return locations, services[:2]
+
+
+def build_location(department, services, number, rng):
+    """One location as in _support.build_scenario, booked to FILL at random."""
+    from amtstermin.core.models import (
+        Absence,
+        Appointment,
+        Channel,
+        Location,
+        RosterBlock,
+        StaffMember,
+        Status,
+    )
+
+    location = Location.objects.create(
+        name=f"Bürgerbüro {number:02d}",
+        slug=f"bb{number}",
+        street="Markt 1",
+        postcode="59302",
+        city="Musterstadt",
+        federal_state="NW",
+        min_notice_minutes=0,
+    )
+    for service in services:
+        service.locations.add(location)
+    staff = []
+    for index in range(STAFF):
+        member = StaffMember.objects.create(
+            name=f"Clerk {number:02d}-{index:02d}", department=department
+        )
+        member.skills.set(
+            [
+                service
+                for service, (_n, _m, skilled) in zip(services, SERVICES, strict=True)
+                if index < skilled
+            ]
+        )
+        staff.append(member)
+    blocks = []
+    for index, member in enumerate(staff):
+        for weekday in range(5):
+            blocks.append((member, weekday, time(8), time(12)))
+        for weekday, start, end in rng.sample(AFTERNOONS, 1 + index % 3):
+            blocks.append((member, weekday, start, end))
+    RosterBlock.objects.bulk_create(
+        RosterBlock(
+            staff=member,
+            location=location,
+            weekday=weekday,
+            start_time=start,
+            end_time=end,
+            valid_from=FIRST_MONDAY - timedelta(days=7),
+        )
+        for member, weekday, start, end in blocks
+    )
+    absent = set()
+    for member in rng.sample(staff, 4):
+        week = FIRST_MONDAY + timedelta(weeks=rng.randrange(WEEKS))
+        Absence.objects.create(
+            staff=member,
+            start=location.local_day_start(week),
+            end=location.local_day_start(week + timedelta(days=7)),
+        )
+        absent |= {(member.pk, week + timedelta(days=k)) for k in range(7)}
+    holidays = location.holidays_between(FIRST_MONDAY, FIRST_MONDAY + timedelta(weeks=WEEKS))
+    shifts = []
+    # The Friday before the reference week too, so its afternoon is booked like the rest.
+    for offset in range(-3, WEEKS * 7):
+        day = FIRST_MONDAY + timedelta(days=offset)
+        if day in holidays:
+            continue
+        for member, weekday, start, end in blocks:
+            if weekday == day.weekday() and (member.pk, day) not in absent:
+                begin = datetime.combine(day, start, tzinfo=location.zone).astimezone(UTC)
+                finish = datetime.combine(day, end, tzinfo=location.zone).astimezone(UTC)
+                shifts.append((member, begin, finish))
+    rostered = sum((end - start).total_seconds() for _m, start, end in shifts)
+    skills = {member.pk: [s for s in services if s in member.skills.all()] for member in staff}
+    taken: dict[int, list[tuple[datetime, datetime]]] = {}
+    appointments = []
+    used = 0.0
+    while used < FILL * rostered:
+        member, shift_start, shift_end = rng.choice(shifts)
+        service = rng.choice(skills[member.pk])
+        minutes = service.minutes_for(1 if rng.random() < 0.85 else 2)
+        slots = int((shift_end - shift_start).total_seconds() // 300) - minutes // 5
+        if slots < 0:
+            continue
+        start = shift_start + timedelta(minutes=5 * rng.randint(0, slots))
+        end = start + timedelta(minutes=-(-minutes // 5) * 5)
+        mine = taken.setdefault(member.pk, [])
+        if any(s < end and start < e for s, e in mine):
+            continue
+        mine.append((start, end))
+        used += (end - start).total_seconds()
+        appointments.append(
+            Appointment(
+                reference=f"C{number:02d}{len(appointments):07d}",
+                location=location,
+                staff=member,
+                start=start,
+                end=end,
+                channel=Channel.ONLINE,
+                status=Status.BOOKED,
+                waiting_day=start.date(),
+                waiting_number=f"A-{len(appointments):05d}",
+                name="Bench",
+                created_at=FRIDAY - timedelta(days=7),
+            )
+        )
+    Appointment.objects.bulk_create(appointments, batch_size=1000)
+    return location
+
+
+def main() -> None:
+    from amtstermin.core.items import Item
+    from amtstermin.core.scheduling import availability, earliest
+
+    with throwaway_database():
+        locations, (id_card, registration) = build_county()
+        items = [Item(id_card), Item(registration)]
+        for now in (NOW, FRIDAY):
+            found = earliest.everywhere(locations, items, now=now)
+            for place, answer in zip(locations, found, strict=True):
+                calendar = availability.compute(place, items, now=now)
+                day = calendar.first_day()
+                expected = calendar.starts(day)[0] if day else None
+                assert answer.start == expected, (place.name, answer.start, expected)
+        results = {}
+        for label, now in (("Friday 15:00", FRIDAY), ("Monday 07:00", NOW)):
+            samples = timed(lambda now=now: earliest.everywhere(locations, items, now=now), REPEAT)
+            cached = timed(
+                lambda now=now: earliest.everywhere(locations, items, now=now, cached=True),
+                REPEAT,
+            )
+            best = earliest.soonest(earliest.everywhere(locations, items, now=now))
+            results[label] = percentile(samples, 0.95)
+            print(
+                f"{label}: earliest {best.local_start:%a %d.%m. %H:%M} at {best.location.name}; "
+                f"uncached p50={median(samples):.2f} ms p95={results[label]:.2f} ms, "
+                f"cached p50={median(cached):.2f} ms p95={percentile(cached, 0.95):.2f} ms "
+                f"({REPEAT} runs, all {LOCATIONS} locations)"
+            )
+        full = timed(
+            lambda: [availability.compute(place, items, now=FRIDAY) for place in locations], 10
+        )
+        print(f"for comparison, 10 full 6-week calendars: p50={median(full):.1f} ms")
+        print(
+            f"earliest_p95_ms={results['Monday 07:00']:.2f} locations={LOCATIONS} "
+            f"staff={LOCATIONS * STAFF} db={db_label()}"
+        )
+
+
+if __name__ == "__main__":
+    main()
