@@ -99,6 +99,10 @@ class Appointment(models.Model):
             # The capacity loader's range query: staff, then time.
             models.Index(fields=["staff", "start"], name="appointment_staff_start"),
             models.Index(fields=["location", "start"], name="appointment_location_start"),
+            # The same query bounded from below: "end" > the range start skips the staff
+            # member's history, which a scan up to the range end reads in full (issue 13,
+            # state scale: with 2.5 million rows the calendar's read cost 4x as much without it).
+            models.Index(fields=["staff", "end"], name="appointment_staff_end"),
             models.Index(
                 fields=["hold_expires_at"],
                 name="appointment_open_holds",
