@@ -95,8 +95,8 @@ def at(
 
 def soonest(found: Sequence[Earliest]) -> Earliest | None:
     """The earliest of all (the first listed on a tie), or None when nothing is free anywhere."""
-    free = [earliest for earliest in found if earliest.start is not None]
-    return min(free, key=lambda earliest: earliest.start) if free else None
+    free = [(earliest.start, index) for index, earliest in enumerate(found) if earliest.start]
+    return found[min(free)[1]] if free else None
 
 
 def _cache_keys(locations, items, wanted, *, now: datetime, channel: str) -> dict[int, str]:
@@ -155,8 +155,8 @@ class _Rosters:
         if self.blocks is None:
             self.blocks = self._read()
         by_weekday: dict[int, list[tuple]] = defaultdict(list)
-        for weekday, *block in self.blocks.get(location.pk, []):
-            by_weekday[weekday].append(block)
+        for weekday, valid_from, valid_until, latest in self.blocks.get(location.pk, []):
+            by_weekday[weekday].append((valid_from, valid_until, latest))
         holidays = location.holidays_between(first, window.last)
         day = first
         while day <= window.last:
