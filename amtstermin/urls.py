@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import languages
+from . import health, languages
 
 # Django's own refusals (too many form fields, a broken upload) get the site's 400 page.
 handler400 = "amtstermin.bad_requests.bad_request"
@@ -10,6 +10,7 @@ urlpatterns = [
     # The admin site asks for the office login's second factor (office/admin_site.py).
     path("admin/", admin.site.urls),
     path("sprache/<str:code>/", languages.switch, name="language"),
+    path("healthz", health.healthz, name="healthz"),  # probes (and the benchmarks' baseline)
     path("verwaltung/", include("amtstermin.office.urls")),
     path("anzeige/", include("amtstermin.display.urls")),
     path("", include("amtstermin.citizen.urls")),

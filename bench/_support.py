@@ -227,11 +227,23 @@ def median(samples: list[float]) -> float:
 
 def postgres_urls(suffix: str) -> tuple[str, str]:
     """(admin URL to create and drop with, URL of the throwaway `<name>_<suffix>` database)."""
-    import urllib.parse
-
     base = os.environ["DATABASE_URL"]
     if not base.startswith("postgres"):
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    return _postgres_urls(base, suffix)
+
+
+def server_urls(suffix: str) -> tuple[str | None, str]:
+    """As postgres_urls, or (None, a fresh SQLite file) when DATABASE_URL is SQLite."""
+    base = os.environ["DATABASE_URL"]
+    if base.startswith("postgres"):
+        return _postgres_urls(base, suffix)
+    return None, f"sqlite:///{tempfile.mkdtemp(prefix='amtstermin-serve-')}/{suffix}.sqlite3"
+
+
+def _postgres_urls(base: str, suffix: str) -> tuple[str, str]:
+    import urllib.parse
+
     parts = urllib.parse.urlsplit(base)
     name = parts.path.lstrip("/") or "amtstermin"
     admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
@@ -247,11 +259,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def demo_server(admin_url: str, database_url: str, *, workers: int = 2, env: dict | None = None):
+def demo_server(
+    admin_url: str | None, database_url: str, *, workers: int = 2, env: dict | None = None
+):
     """Create the database, migrate, seed the demo town, serve it with granian; yield the base
-    URL. This process's ORM uses the same database meanwhile (DATABASE_URL must be PostgreSQL
-    too). `env` adds settings for the server (e.g. REDIS_URL). Stops the server and drops the
-    database afterwards."""
+    URL. This process's ORM uses the same database meanwhile (of the same kind as DATABASE_URL;
+    no `admin_url`: a SQLite file). `env` adds settings for the server (e.g. REDIS_URL). Stops
+    the server and drops the database afterwards."""
     import secrets
     import shutil
     import subprocess
@@ -261,9 +275,12 @@ def demo_server(admin_url: str, database_url: str, *, workers: int = 2, env: dic
     import psycopg
 
     name = urllib.parse.urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
+    if admin_url is None:
+        name = "/" + name  # sqlite:////tmp/x → /tmp/x; migrate creates the file
+    else:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
     connection.close()
     connection.settings_dict["NAME"] = name
     static_root = tempfile.mkdtemp(prefix="amtstermin-static-")
@@ -281,7 +298,11 @@ def demo_server(admin_url: str, database_url: str, *, workers: int = 2, env: dic
     manage = [sys.executable, str(ROOT / "manage.py")]
     server = None
     try:
-        for command in (["migrate", "-v0"], ["seed_demo"], ["collectstatic", "--noinput", "-v0"]):
+        for command in (
+            ["migrate", "-v0"],
+            ["seed_demo", "--i-know-this-is-a-demo"],  # DEBUG is off, as served
+            ["collectstatic", "--noinput", "-v0"],
+        ):
             subprocess.run(
                 manage + command, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
             )
@@ -311,5 +332,8 @@ def demo_server(admin_url: str, database_url: str, *, workers: int = 2, env: dic
             server.wait(timeout=10)
         shutil.rmtree(static_root, ignore_errors=True)
         connection.close()  # this process's own connection, or DROP waits for it
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if admin_url is None:
+            shutil.rmtree(Path(name).parent, ignore_errors=True)
+        else:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
