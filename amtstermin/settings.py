@@ -183,7 +183,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's, keeping one client per pool (redis_cache.py).
+        "default": {"BACKEND": "amtstermin.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     }
     # The wizard reads its draft on every step: from Redis, written through to the database so
     # a Redis restart loses no half-finished booking.

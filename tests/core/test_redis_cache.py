@@ -1,6 +1,7 @@
 """The shared cache as deployed with REDIS_URL: calendar cache and rate limit on real Redis."""
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import cache
@@ -22,7 +23,7 @@ def redis_cache():
     (and nothing calls clear(), which would empty the whole database)."""
     prefix = f"amtstermin-tests-{uuid.uuid4().hex}"
     redis = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "amtstermin.redis_cache.RedisCache",  # as settings.py deploys it
         "LOCATION": "redis://127.0.0.1:6379/15",
         "KEY_PREFIX": prefix,
         "TIMEOUT": 60,
@@ -55,3 +56,15 @@ def test_rate_limit_counts_in_redis(redis_cache):
 def _keys(prefix: str) -> list[str]:
     client = cache._cache.get_client()
     return [key.decode() for key in client.keys(f"{prefix}:*")]
+
+
+def test_one_client_serves_every_call_and_thread(redis_cache):
+    def round_trip(number: int) -> int:
+        cache.set(f"thread-{number}", number)
+        return cache.get(f"thread-{number}")
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(round_trip, range(200)))
+
+    assert answers == list(range(200))
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)

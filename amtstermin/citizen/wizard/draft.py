@@ -81,7 +81,7 @@ class Draft:
         return sum(1 for quantity in self.quantities.values() if quantity > 0)
 
     def place(self) -> Location | None:
-        return Location.objects.filter(pk=self.location).first() if self.location else None
+        return Location.loaded(self.location) if self.location else None
 
 
 def load(request: HttpRequest) -> Draft:

@@ -1,13 +1,15 @@
 """Departments, locations and their counters: a new one is data, never code."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
+from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 
 # ISO 3166-2 subdivisions of Germany as the `holidays` package names them.
@@ -181,6 +183,40 @@ class Location(models.Model):
     def last_bookable_day(self, today: date) -> date:
         return today + timedelta(days=self.horizon_days)
 
+    @classmethod
+    def loaded(cls, pk: int) -> "Location | None":
+        """The location `pk` with every field, as `Location.objects.filter(pk=pk).first()`.
+
+        Hand-written: every stored calendar and time page loads its location, and building
+        this query (some 45 columns, with the translations) through the ORM cost four times
+        what running it and making the instance do. Django's own converters still apply
+        (SQLite's 0/1 become booleans).
+        """
+        columns, names, converters = _row_reading(connection.alias)
+        table = connection.ops.quote_name(cls._meta.db_table)
+        key = connection.ops.quote_name(cls._meta.pk.column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = %s", [int(pk)])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for index, convert, column in converters:
+            values[index] = convert(values[index], column, connection)
+        return cls.from_db(connection.alias, names, values)
+
+    @staticmethod
+    def versions() -> list[tuple[int, int]]:
+        """(pk, version) of every location in pk order: the key of a stored page listing them.
+
+        Hand-written: the start page asks on every visit, and building this query through the
+        ORM cost three times what running it does.
+        """
+        table = connection.ops.quote_name(Location._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, version FROM {table} ORDER BY id")
+            return [tuple(row) for row in cursor.fetchall()]
+
     def bump_version(self) -> None:
         """Invalidate cached calendars; call inside the transaction that changes capacity."""
         Location.objects.filter(pk=self.pk).update(version=F("version") + 1)
@@ -203,3 +239,19 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location} – {self.name}"
+
+
+@lru_cache(maxsize=4)  # per database alias
+def _row_reading(alias: str) -> tuple[str, list[str], list[tuple[int, Callable, Col]]]:
+    """For Location.loaded: the column list, the attribute names, and the converters the
+    database backend and each field apply to a value read (as the ORM's compiler does)."""
+    fields = Location._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    converters = [
+        (index, convert, column)
+        for index, field in enumerate(fields)
+        for column in [field.get_col(Location._meta.db_table)]
+        for convert in connection.ops.get_db_converters(column)
+        + field.get_db_converters(connection)
+    ]
+    return columns, [field.attname for field in fields], converters
