@@ -1,14 +1,16 @@
-"""Catalogue and location edits bump the versions of the locations they touch.
+"""Catalogue and location edits bump the versions of the locations they touch; staff texts
+(content pages, notices) move the texts' version (core/content.py).
 
 A cached calendar or wizard page is keyed by its location's version; a service deactivated, made
 longer or withdrawn from a location must not be offered from a cache for another minute.
 """
 
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Location, Service
+from . import content
+from .models import AccessibilityStatement, ContentPage, Location, Notice, Service
 
 
 @receiver(post_save, sender=Location)
@@ -24,6 +26,12 @@ def service_saved(sender, instance: Service, created: bool, **kwargs) -> None:
         Location.objects.filter(services=instance).update(version=F("version") + 1)
 
 
+@receiver(pre_delete, sender=Service)
+def service_deleted(sender, instance: Service, **kwargs) -> None:
+    # Before: the deletion takes the service's rows in Service.locations with it, unsignalled.
+    Location.objects.filter(services=instance).update(version=F("version") + 1)
+
+
 @receiver(m2m_changed, sender=Service.locations.through)
 def service_locations_changed(sender, instance, action: str, pk_set, **kwargs) -> None:
     if action not in {"post_add", "post_remove", "pre_clear"}:
@@ -35,3 +43,12 @@ def service_locations_changed(sender, instance, action: str, pk_set, **kwargs) -
     else:  # changed from the location's side
         locations = Location.objects.filter(pk=instance.pk)
     Location.objects.filter(pk__in=locations.values("pk")).update(version=F("version") + 1)
+
+
+@receiver([post_save, post_delete], sender=ContentPage)
+@receiver([post_save, post_delete], sender=Notice)
+@receiver([post_save, post_delete], sender=AccessibilityStatement)
+def text_changed(sender, **kwargs) -> None:
+    # The start page is cached under the texts' version (citizen/views.py): its welcome text,
+    # notices and footer links (which legal pages exist) show at once.
+    content.texts_changed()

@@ -48,6 +48,14 @@ class NoticeQuerySet(models.QuerySet):
             models.Q(shown_until__isnull=True) | models.Q(shown_until__gt=now),
         )
 
+    def next_change(self, now: datetime) -> datetime | None:
+        """The first instant after `now` at which a notice appears or goes, if any is planned."""
+        found = self.aggregate(
+            appears=models.Min("shown_from", filter=models.Q(shown_from__gt=now)),
+            goes=models.Min("shown_until", filter=models.Q(shown_until__gt=now)),
+        )
+        return min((instant for instant in found.values() if instant), default=None)
+
 
 class Notice(models.Model):
     """A notice on the start page (“Closed on 24 December”), shown for a while or until removed."""
