@@ -171,8 +171,8 @@ def build_location(department, services, number, rng):
 
 
 def main() -> None:
-    from amtstermin.core.items import Item
-    from amtstermin.core.scheduling import availability, earliest
+    from amtstermin.core.items import Item, service_ids
+    from amtstermin.core.scheduling import availability, capacity, earliest
 
     with throwaway_database():
         locations, (id_card, registration) = build_county()
@@ -203,6 +203,19 @@ def main() -> None:
             lambda: [availability.compute(place, items, now=FRIDAY) for place in locations], 10
         )
         print(f"for comparison, 10 full 6-week calendars: p50={median(full):.1f} ms")
+        # The floor of any search through the loader: one day loaded at each location.
+        wanted, monday = service_ids(items), NOW.date()
+        floor = timed(
+            lambda: [
+                capacity.load(place, monday, monday, channel="online", now=NOW, services=wanted)
+                for place in locations
+            ],
+            REPEAT,
+        )
+        print(
+            f"floor, one capacity.load() of Monday per location: p50={median(floor):.2f} ms "
+            f"p95={percentile(floor, 0.95):.2f} ms"
+        )
         print(
             f"earliest_p95_ms={results['Monday 07:00']:.2f} locations={LOCATIONS} "
             f"staff={LOCATIONS * STAFF} db={db_label()}"
