@@ -98,7 +98,9 @@ def compute(
         grids = capacity.day_grids(location, first, last)
         free = _cached_free(location, grids, wanted, length, channel=channel, now=now)
     else:
-        loaded = capacity.load(location, first, last, channel=channel, now=now, exclude=exclude)
+        loaded = capacity.load(
+            location, first, last, channel=channel, now=now, exclude=exclude, services=wanted
+        )
         grids = loaded.grids
         free = _free(loaded, wanted, length)
     masks = {
@@ -132,7 +134,8 @@ def _cached_free(location, grids, wanted, length, *, channel, now) -> dict[date,
     key = f"availability:{location.pk}:{version}:{channel}:{grids[0].day}:{length}:{services}"
     free = cache.get(key)
     if free is None:
-        loaded = capacity.load(location, grids[0].day, grids[-1].day, channel=channel, now=now)
+        first, last = grids[0].day, grids[-1].day
+        loaded = capacity.load(location, first, last, channel=channel, now=now, services=wanted)
         free = _free(loaded, wanted, length)
         cache.set(key, free, CACHE_SECONDS)
     return free

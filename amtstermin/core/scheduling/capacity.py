@@ -112,36 +112,41 @@ def _busy(
 ) -> dict[tuple[int, int], int]:
     """Taken units per (staff id, day index): every unit an interval touches is taken.
 
-    The hottest loop of a calendar request (one pass per booked appointment).
+    The hottest loop of a calendar request, one pass per booked appointment: an appointment
+    within one day is marked inline; longer intervals (absences, closures) day by day.
     """
-    starts = [grid.start.timestamp() for grid in grids]
+    unit = location.slot_minutes * 60_000  # milliseconds, as the rows come
+    starts = [int(grid.start.timestamp()) * 1000 for grid in grids]
+    ends = [*starts[1:], starts[-1] + grids[-1].units * unit]
     units = [grid.units for grid in grids]
-    unit_seconds = location.slot_minutes * 60
     busy: dict[tuple[int, int], int] = {}
 
-    def mark(staff_id: int, begin: float, end: float) -> None:
+    def mark(staff_id: int, begin: int, end: int) -> None:
         # Round the start down and the end up.
-        index = bisect_right(starts, begin) - 1
-        if index < 0:
-            index = 0
+        index = max(bisect_right(starts, begin) - 1, 0)
         while index < len(starts) and starts[index] < end:
             origin = starts[index]
-            low = int((begin - origin) // unit_seconds)
-            high = -int((origin - end) // unit_seconds)
-            if low < 0:
-                low = 0
-            if high > units[index]:
-                high = units[index]
+            low = max((begin - origin) // unit, 0)
+            high = min(-((origin - end) // unit), units[index])
             key = (staff_id, index)
             busy[key] = busy.get(key, 0) | (((1 << (high - low)) - 1) << low)
             index += 1
 
+    first = starts[0]
     for staff_id, begin, end in rows:
-        if staff_id is not None:
-            mark(staff_id, begin, end)
-        else:  # a closure: nobody works
+        if staff_id is None:  # a closure: nobody works
             for everyone in staff_ids:
                 mark(everyone, begin, end)
+            continue
+        index = bisect_right(starts, begin) - 1
+        if begin < first or end > ends[index]:
+            mark(staff_id, begin, end)
+            continue
+        origin = starts[index]
+        low = (begin - origin) // unit
+        high = -((origin - end) // unit)
+        key = (staff_id, index)
+        busy[key] = busy.get(key, 0) | (((1 << (high - low)) - 1) << low)
     return busy
 
 
@@ -152,33 +157,39 @@ def _roster_masks(
     holidays: dict[date, str],
 ) -> dict[tuple[int, int], int]:
     unit_seconds = location.slot_minutes * 60
+    plain_day_units = 24 * 3600 // unit_seconds
+
+    def units(begin: float, end: float, day_units: int) -> int:
+        # Working time counts in whole units: round the start up and the end down.
+        return span(-int(-begin // unit_seconds), min(int(end // unit_seconds), day_units))
+
+    # A day without a DST switch: wall clock and real time since midnight agree, so a block's
+    # mask is the same on each of its days and is worked out once.
     by_weekday: dict[int, list[tuple]] = defaultdict(list)
-    for block in blocks:
-        by_weekday[block[1]].append(block)
+    for staff_id, weekday, start_time, end_time, valid_from, valid_until in blocks:
+        plain = units(_seconds(start_time), _seconds(end_time), plain_day_units)
+        by_weekday[weekday].append(
+            (staff_id, start_time, end_time, valid_from, valid_until or date.max, plain)
+        )
     masks: dict[tuple[int, int], int] = defaultdict(int)
     zone = location.zone
-    plain_day_units = 24 * 3600 // unit_seconds
     for index, grid in enumerate(grids):
-        if grid.day in holidays:
+        day = grid.day
+        if day in holidays:
             continue
-        origin = grid.start.timestamp()
-        for staff_id, _weekday, start_time, end_time, valid_from, valid_until in by_weekday[
-            grid.day.weekday()
+        for staff_id, start_time, end_time, valid_from, valid_until, plain in by_weekday[
+            day.weekday()
         ]:
-            if valid_from > grid.day or (valid_until is not None and valid_until < grid.day):
+            if valid_from > day or valid_until < day:
                 continue
-            begin: float  # seconds since the day's origin
-            end: float
-            if grid.units == plain_day_units:
-                # A day without a DST switch: wall clock and real time since midnight agree.
-                begin, end = _seconds(start_time), _seconds(end_time)
-            else:
-                begin = _at(grid.day, start_time, zone) - origin
-                end = _at(grid.day, end_time, zone) - origin
-            # Working time counts in whole units: round the start up and the end down.
-            low = -int(-begin // unit_seconds)
-            high = int(end // unit_seconds)
-            masks[staff_id, index] |= span(low, min(high, grid.units))
+            if grid.units != plain_day_units:
+                origin = grid.start.timestamp()
+                plain = units(
+                    _at(day, start_time, zone) - origin,
+                    _at(day, end_time, zone) - origin,
+                    grid.units,
+                )
+            masks[staff_id, index] |= plain
     return masks
 
 
