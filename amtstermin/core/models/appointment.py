@@ -103,6 +103,12 @@ class Appointment(models.Model):
             # member's history, which a scan up to the range end reads in full (issue 13,
             # state scale: with 2.5 million rows the calendar's read cost 4x as much without it).
             models.Index(fields=["staff", "end"], name="appointment_staff_end"),
+            # Every online booking counts the mailbox's upcoming ones (limits.py). Without
+            # statistics (a fresh or fast-growing table) PostgreSQL took (location, start) and
+            # filtered every upcoming appointment of the location: 8 ms instead of 0.1.
+            models.Index(
+                fields=["location", "email_key", "start"], name="appointment_mailbox_upcoming"
+            ),
             models.Index(
                 fields=["hold_expires_at"],
                 name="appointment_open_holds",
