@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
-from . import limits, numbers, staff_scope
+from . import booking_sql, limits, numbers, staff_scope
 from .errors import (
     HoldExpired,
     InvalidContact,
@@ -160,7 +160,8 @@ def _book_once(
         limits.lock_unproven_day(location, location.local_date(start))
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
-    _expire(Appointment.objects.filter(start__lt=end, end__gt=start), now=now)
+    if stale := booking_sql.stale_holds(start, end, now=now):
+        _expire(Appointment.objects.filter(pk__in=stale), now=now)
     staff_days = _staff_days(location, items, start, channel=channel, now=now)
     staff_id = _pick(location, staff_days, items, start, length)
     if staff_id is None:
@@ -323,9 +324,8 @@ def _reschedule_once(appointment, items, start, now, channel, actor) -> Appointm
         limits.lock_unproven_day(location, location.local_date(start))
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
-    _expire(
-        Appointment.objects.filter(start__lt=end, end__gt=start).exclude(pk=appointment.pk), now=now
-    )
+    if stale := [pk for pk in booking_sql.stale_holds(start, end, now=now) if pk != appointment.pk]:
+        _expire(Appointment.objects.filter(pk__in=stale), now=now)
     staff_days = _staff_days(
         location, items, start, channel=channel, now=now, exclude=appointment.pk
     )

@@ -21,12 +21,12 @@ from fractions import Fraction
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from . import booking_sql
 from .errors import TooManyActive, TooManyUnconfirmedRequests, TooManyUnproven
-from .models import Appointment, Channel, Location, OnlineRequest, Status
+from .models import Appointment, Location, OnlineRequest, Status
 
 
 @dataclass(frozen=True)
@@ -119,18 +119,7 @@ def check_active_limit(location: Location, email_key: str, *, now: datetime) -> 
             "check_active_limit() runs inside the booking transaction."
         )
     _lock_mailbox(location, email_key)
-    active = (
-        Appointment.objects.filter(
-            location=location, email_key=email_key, channel=Channel.ONLINE, start__gt=now
-        )
-        .filter(
-            Q(status=Status.BOOKED)
-            | Q(status=Status.RESERVED, hold_expires_at__gt=now)
-            | Q(status=Status.RESERVED, hold_expires_at__isnull=True)
-        )
-        .count()
-    )
-    if active >= location.max_online_per_email:
+    if booking_sql.active_online(location.pk, email_key, now=now) >= location.max_online_per_email:
         raise TooManyActive()
 
 

@@ -11,18 +11,11 @@ from datetime import date, datetime
 
 from django.db import connection
 
+from .. import sql
 from ..models import HOLDING, Absence, Appointment, Closure, RosterBlock, StaffMember, Status
 
 RosterRow = tuple[int, int, object, object, date, date | None]  # like RosterBlock's columns
 IntervalRow = tuple[int | None, int, int]  # staff id (None: everyone), start, end in ms
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
 def _millis(column: str) -> str:
@@ -37,24 +30,6 @@ def _millis(column: str) -> str:
     return f"CAST((julianday({column}) - 2440587.5) * 86400000.0 + 0.5 AS INTEGER)"
 
 
-def _moment(value: datetime):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _day(value: date):
-    return connection.ops.adapt_datefield_value(value)
-
-
-def _in(values: Sequence) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _fetch(sql: str, params: Sequence) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def roster_rows(
     location_id: int, first: date, last: date, *, online: bool, weekday: int | None = None
 ) -> list[RosterRow]:
@@ -63,34 +38,35 @@ def roster_rows(
     `online`: only blocks open to online booking. `weekday`: only that weekday (one-day loads).
     """
     block, staff = RosterBlock, StaffMember
-    until = _column(block, "valid_until")
-    sql = (
-        f"SELECT r.{_column(block, 'staff')}, r.{_column(block, 'weekday')}, "
-        f"r.{_column(block, 'start_time')}, r.{_column(block, 'end_time')}, "
-        f"r.{_column(block, 'valid_from')}, r.{_column(block, 'valid_until')} "
-        f"FROM {_table(block)} r JOIN {_table(staff)} s "
-        f"ON s.{_column(staff, 'id')} = r.{_column(block, 'staff')} "
-        f"WHERE r.{_column(block, 'location')} = %s AND s.{_column(staff, 'active')} = %s "
-        f"AND r.{_column(block, 'valid_from')} <= %s AND (r.{until} IS NULL OR r.{until} >= %s)"
+    until = sql.column(block, "valid_until")
+    query = (
+        f"SELECT r.{sql.column(block, 'staff')}, r.{sql.column(block, 'weekday')}, "
+        f"r.{sql.column(block, 'start_time')}, r.{sql.column(block, 'end_time')}, "
+        f"r.{sql.column(block, 'valid_from')}, r.{sql.column(block, 'valid_until')} "
+        f"FROM {sql.table(block)} r JOIN {sql.table(staff)} s "
+        f"ON s.{sql.column(staff, 'id')} = r.{sql.column(block, 'staff')} "
+        f"WHERE r.{sql.column(block, 'location')} = %s AND s.{sql.column(staff, 'active')} = %s "
+        f"AND r.{sql.column(block, 'valid_from')} <= %s AND (r.{until} IS NULL OR r.{until} >= %s)"
     )
-    params: list = [location_id, True, _day(last), _day(first)]
+    params: list = [location_id, True, sql.day(last), sql.day(first)]
     if online:
-        sql += f" AND r.{_column(block, 'online_bookable')} = %s"
+        query += f" AND r.{sql.column(block, 'online_bookable')} = %s"
         params.append(True)
     if weekday is not None:
-        sql += f" AND r.{_column(block, 'weekday')} = %s"
+        query += f" AND r.{sql.column(block, 'weekday')} = %s"
         params.append(weekday)
-    return _fetch(sql, params)
+    return sql.fetch(query, params)
 
 
 def skill_rows(staff_ids: Sequence[int]) -> list[tuple[int, int]]:
     """(staff id, service id) for every skill of these staff members."""
     through = StaffMember.skills.through
-    sql = (
-        f"SELECT {_column(through, 'staffmember')}, {_column(through, 'service')} "
-        f"FROM {_table(through)} WHERE {_column(through, 'staffmember')} IN ({_in(staff_ids)})"
+    query = (
+        f"SELECT {sql.column(through, 'staffmember')}, {sql.column(through, 'service')} "
+        f"FROM {sql.table(through)} "
+        f"WHERE {sql.column(through, 'staffmember')} IN ({sql.placeholders(staff_ids)})"
     )
-    return _fetch(sql, list(staff_ids))
+    return sql.fetch(query, list(staff_ids))
 
 
 def interval_rows(
@@ -111,41 +87,41 @@ def interval_rows(
     says why).
     """
     appointment, absence, closure = Appointment, Absence, Closure
-    a_start, a_end = _column(appointment, "start"), _column(appointment, "end")
-    a_status = _column(appointment, "status")
+    a_start, a_end = sql.column(appointment, "start"), sql.column(appointment, "end")
+    a_status = sql.column(appointment, "status")
     holding = [status for status in HOLDING if status != Status.RESERVED]
     taking = (
-        f"({a_status} IN ({_in(holding)}) OR ({a_status} = %s AND "
-        f"({_column(appointment, 'hold_expires_at')} IS NULL OR "
-        f"{_column(appointment, 'hold_expires_at')} > %s))"
+        f"({a_status} IN ({sql.placeholders(holding)}) OR ({a_status} = %s AND "
+        f"({sql.column(appointment, 'hold_expires_at')} IS NULL OR "
+        f"{sql.column(appointment, 'hold_expires_at')} > %s))"
     )
-    taking_params: list = [*holding, Status.RESERVED, _moment(now)]
+    taking_params: list = [*holding, Status.RESERVED, sql.moment(now)]
     if online:
-        taking += f" OR ({a_status} = %s AND {_column(appointment, 'online_release_at')} > %s)"
-        taking_params += [Status.CANCELLED, _moment(now)]
+        taking += f" OR ({a_status} = %s AND {sql.column(appointment, 'online_release_at')} > %s)"
+        taking_params += [Status.CANCELLED, sql.moment(now)]
     taking += ")"
-    staff_in = _in(staff_ids)
-    sql = (
-        f"SELECT {_column(appointment, 'staff')}, {_millis(a_start)}, {_millis(a_end)} "
-        f"FROM {_table(appointment)} WHERE {_column(appointment, 'staff')} IN ({staff_in}) "
+    staff_in = sql.placeholders(staff_ids)
+    query = (
+        f"SELECT {sql.column(appointment, 'staff')}, {_millis(a_start)}, {_millis(a_end)} "
+        f"FROM {sql.table(appointment)} WHERE {sql.column(appointment, 'staff')} IN ({staff_in}) "
         f"AND {a_start} < %s AND {a_end} > %s AND {taking}"
     )
-    params: list = [*staff_ids, _moment(end), _moment(start), *taking_params]
+    params: list = [*staff_ids, sql.moment(end), sql.moment(start), *taking_params]
     if exclude is not None:
-        sql += f" AND {_column(appointment, 'id')} <> %s"
+        query += f" AND {sql.column(appointment, 'id')} <> %s"
         params.append(exclude)
-    b_start, b_end = _column(absence, "start"), _column(absence, "end")
-    sql += (
-        f" UNION ALL SELECT {_column(absence, 'staff')}, {_millis(b_start)}, {_millis(b_end)} "
-        f"FROM {_table(absence)} WHERE {_column(absence, 'staff')} IN ({staff_in}) "
+    b_start, b_end = sql.column(absence, "start"), sql.column(absence, "end")
+    query += (
+        f" UNION ALL SELECT {sql.column(absence, 'staff')}, {_millis(b_start)}, {_millis(b_end)} "
+        f"FROM {sql.table(absence)} WHERE {sql.column(absence, 'staff')} IN ({staff_in}) "
         f"AND {b_start} < %s AND {b_end} > %s"
     )
-    params += [*staff_ids, _moment(end), _moment(start)]
-    c_start, c_end = _column(closure, "start"), _column(closure, "end")
-    sql += (
+    params += [*staff_ids, sql.moment(end), sql.moment(start)]
+    c_start, c_end = sql.column(closure, "start"), sql.column(closure, "end")
+    query += (
         f" UNION ALL SELECT NULL, {_millis(c_start)}, {_millis(c_end)} "
-        f"FROM {_table(closure)} WHERE {_column(closure, 'location')} = %s "
+        f"FROM {sql.table(closure)} WHERE {sql.column(closure, 'location')} = %s "
         f"AND {c_start} < %s AND {c_end} > %s"
     )
-    params += [location_id, _moment(end), _moment(start)]
-    return _fetch(sql, params)
+    params += [location_id, sql.moment(end), sql.moment(start)]
+    return sql.fetch(query, params)
