@@ -4,13 +4,26 @@ Prints p50/p95 of availability.compute() over the whole horizon, and in the same
 bare SQL fetch of the same appointment rows (what any system must at least read), in the cheapest
 form: epoch seconds, as the loader reads them. The fetch as datetime objects is printed too.
 Last line: availability_p95_ms=<x> bare_fetch_p95_ms=<y> ratio=<x/y> db=<sqlite|postgresql>
+
+--state (PostgreSQL only; issue 13, state scale): after that line, the same run copies the
+database and fills the copy to a state's (400 locations, ~2.5 million past and future
+appointments with items and history, made server-side: see _state.py); the rows of the
+location's horizon are the same in both, only history was added. Then blocks of 20 runs
+alternate between the two databases (200 runs each), so a busy machine's load falls on both
+alike; lines for each, and the p50 and bare-fetch ratios, then the last line is:
+state_ratio=<big/small p95> small_p95_ms=<x> big_p95_ms=<y> appointments=<n> fill_s=<t>
+The target is state_ratio <= 1.2: a calendar costs what its staff x days cost, not the table.
 """
 
+import sys
 from datetime import timedelta
 
 from _support import NOW, build_scenario, db_label, median, percentile, throwaway_database, timed
 
 REPEAT = 60
+# --state: blocks of runs alternate between the small database and the state's
+STATE_BLOCKS = 10
+STATE_BLOCK_RUNS = 20
 
 
 def main() -> None:
@@ -20,6 +33,8 @@ def main() -> None:
     from amtstermin.core.models import HOLDING
     from amtstermin.core.scheduling import availability
 
+    if "--state" in sys.argv[1:] and connection.vendor != "postgresql":
+        sys.exit("--state needs PostgreSQL: set DATABASE_URL=postgres://…")
     with throwaway_database():
         location, (id_card, registration), booked, fill = build_scenario()
         items = [Item(id_card), Item(registration)]
@@ -61,31 +76,82 @@ def main() -> None:
             found = availability.compute(location, items, now=NOW, cached=True)
             return [found.count(day) for day in found.masks]
 
-        rows = len(bare_fetch())
-        free_days = sum(1 for count in full_calendar() if count)
-        calendar_ms = timed(full_calendar, REPEAT)
-        fetch_ms = timed(bare_fetch, REPEAT)
-        datetime_ms = timed(lambda: fetch(as_datetimes), REPEAT)
-        cached_ms = timed(cached_calendar, REPEAT)
-        p95, fetch_p95 = percentile(calendar_ms, 0.95), percentile(fetch_ms, 0.95)
-        print(
-            f"scenario: 20 staff, {booked} bookings ({fill:.0%} of rostered time), "
-            f"{rows} rows in the horizon, {free_days} days with free starts"
-        )
-        print(f"availability p50={median(calendar_ms):.2f} ms p95={p95:.2f} ms ({REPEAT} runs)")
-        print(
-            f"cached       p50={median(cached_ms):.2f} ms p95={percentile(cached_ms, 0.95):.2f} ms "
-            "(what the calendar page pays while nothing is written)"
-        )
-        print(f"bare fetch   p50={median(fetch_ms):.2f} ms p95={fetch_p95:.2f} ms (epoch seconds)")
-        print(
-            f"bare fetch   p50={median(datetime_ms):.2f} ms "
-            f"p95={percentile(datetime_ms, 0.95):.2f} ms (as datetime objects)"
-        )
+        def measure(repeat):
+            """Print the figures; return the calendar's and the bare fetch's p95."""
+            rows = len(bare_fetch())
+            free_days = sum(1 for count in full_calendar() if count)
+            calendar_ms = timed(full_calendar, repeat)
+            fetch_ms = timed(bare_fetch, repeat)
+            datetime_ms = timed(lambda: fetch(as_datetimes), repeat)
+            cached_ms = timed(cached_calendar, repeat)
+            p95, fetch_p95 = percentile(calendar_ms, 0.95), percentile(fetch_ms, 0.95)
+            print(
+                f"scenario: 20 staff, {booked} bookings ({fill:.0%} of rostered time), "
+                f"{rows} rows in the horizon, {free_days} days with free starts"
+            )
+            print(f"availability p50={median(calendar_ms):.2f} ms p95={p95:.2f} ms ({repeat} runs)")
+            print(
+                f"cached       p50={median(cached_ms):.2f} ms "
+                f"p95={percentile(cached_ms, 0.95):.2f} ms "
+                "(what the calendar page pays while nothing is written)"
+            )
+            print(
+                f"bare fetch   p50={median(fetch_ms):.2f} ms p95={fetch_p95:.2f} ms (epoch seconds)"
+            )
+            print(
+                f"bare fetch   p50={median(datetime_ms):.2f} ms "
+                f"p95={percentile(datetime_ms, 0.95):.2f} ms (as datetime objects)"
+            )
+            return p95, fetch_p95
+
+        state = "--state" in sys.argv[1:]
+        p95, fetch_p95 = measure(REPEAT)
         print(
             f"availability_p95_ms={p95:.2f} bare_fetch_p95_ms={fetch_p95:.2f} "
             f"ratio={p95 / fetch_p95:.2f} db={db_label()}"
         )
+        if state:
+            from _state import state_twin
+
+            with state_twin(location) as (use, filled):
+                compare(use, filled, full_calendar, bare_fetch)
+
+
+def compare(use, filled, full_calendar, bare_fetch):
+    """Alternate blocks of runs on the small database and its state-sized twin: a busy
+    machine's load then falls on both alike. Prints the state lines."""
+    print(
+        f"state: {filled.locations} locations, {filled.staff} more staff, "
+        f"{filled.appointments} appointments since {filled.first_day}, {filled.items} items, "
+        f"{filled.events} history entries; filled in {filled.seconds:.0f} s ("
+        + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in filled.phases.items())
+        + ")"
+    )
+    calendar: dict[bool, list[float]] = {False: [], True: []}
+    fetch: dict[bool, list[float]] = {False: [], True: []}
+    for _block in range(STATE_BLOCKS):
+        for big in (False, True):
+            use(big_one=big)
+            calendar[big] += timed(full_calendar, STATE_BLOCK_RUNS)
+            fetch[big] += timed(bare_fetch, STATE_BLOCK_RUNS)
+    runs = STATE_BLOCKS * STATE_BLOCK_RUNS
+    for big, label in ((False, "small"), (True, "state")):
+        print(
+            f"{label:5}  availability p50={median(calendar[big]):.2f} ms "
+            f"p95={percentile(calendar[big], 0.95):.2f} ms, bare fetch "
+            f"p50={median(fetch[big]):.2f} ms p95={percentile(fetch[big], 0.95):.2f} ms "
+            f"({runs} runs, alternating in blocks of {STATE_BLOCK_RUNS})"
+        )
+    small_p95, big_p95 = (percentile(calendar[big], 0.95) for big in (False, True))
+    print(
+        f"state: p50_ratio={median(calendar[True]) / median(calendar[False]):.2f} "
+        f"bare_fetch_ratio={percentile(fetch[True], 0.95) / percentile(fetch[False], 0.95):.2f}"
+    )
+    print(
+        f"state_ratio={big_p95 / small_p95:.2f} small_p95_ms={small_p95:.2f} "
+        f"big_p95_ms={big_p95:.2f} appointments={filled.appointments} "
+        f"fill_s={filled.seconds:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,11 +6,18 @@ table carrying the same exclusion constraint (PostgreSQL) for ~10 s. Finally eve
 appointment is checked against every other of the same clerk.
 First, 200 bookings one by one give the single-thread latency (p50).
 Last line: bookings_per_s=<x> raw_inserts_per_s=<y> ratio=<x/y> overbooked=<n>
+
+--state (PostgreSQL only; issue 13, state scale): after the raw inserts, the same run fills the
+database to a state's (400 locations, ~2.5 million appointments: see _state.py) and books at the
+same location again, single-thread and with the threads, printing
+`state: bookings_per_s=<x> single_p50_ms=<y> state_ratio=<x/small x> ...` before the last line,
+which keeps the small database's figures (overbooked counts every booking of both parts).
 """
 
 import itertools
 import os
 import random
+import sys
 import threading
 import time as clock
 from collections import Counter, deque
@@ -77,6 +84,8 @@ def main() -> None:
     from amtstermin.core.items import Item
     from amtstermin.core.models import Appointment, Channel
 
+    if "--state" in sys.argv[1:] and connection.vendor != "postgresql":
+        sys.exit("--state needs PostgreSQL: set DATABASE_URL=postgres://…")
     with throwaway_database():
         location, (id_card, _registration), _booked, _fill = build_scenario(fill=0.0)
         items = [Item(id_card)]
@@ -97,14 +106,17 @@ def main() -> None:
                 now=NOW,
             )
 
-        # One thread first: the Python cost of a booking, without waiting for anyone.
-        singles = [pool.popleft() for _ in range(SINGLE)]
-        latencies = []
-        for start in singles:
-            began = clock.perf_counter()
-            book_one(start)
-            latencies.append((clock.perf_counter() - began) * 1000)
-        print(f"single-thread book(): p50 {median(latencies):.1f} ms over {SINGLE} bookings")
+        def single_p50():
+            """One thread first: the Python cost of a booking, without waiting for anyone."""
+            singles = [pool.popleft() for _ in range(SINGLE)]
+            latencies = []
+            for start in singles:
+                began = clock.perf_counter()
+                book_one(start)
+                latencies.append((clock.perf_counter() - began) * 1000)
+            return median(latencies)
+
+        print(f"single-thread book(): p50 {single_p50():.1f} ms over {SINGLE} bookings")
 
         def book_some(number, deadline):
             try:
@@ -128,7 +140,23 @@ def main() -> None:
         print(f"core book(): {booked} booked, {taken} taken in {elapsed:.1f} s")
 
         raw_per_s = raw_inserts(connection)
-        overbooked = count_overbooked(connection)
+        if "--state" in sys.argv[1:]:
+            from _state import fill_state
+
+            filled = fill_state(location)
+            print(
+                f"state: {filled.locations} locations, {filled.appointments} appointments "
+                f"since {filled.first_day}, filled in {filled.seconds:.0f} s"
+            )
+            state_p50 = single_p50()
+            state_outcomes, state_elapsed = run_threads(lambda n, d: list(book_some(n, d)))
+            state_per_s = state_outcomes["booked"] / state_elapsed
+            print(
+                f"state: bookings_per_s={state_per_s:.0f} single_p50_ms={state_p50:.1f} "
+                f"state_ratio={state_per_s / bookings_per_s:.2f} "
+                f"({state_outcomes['booked']} booked, {state_outcomes['taken']} taken)"
+            )
+        overbooked = count_overbooked(connection, location)
         print(f"appointments stored: {Appointment.objects.count()}")
         print(
             f"bookings_per_s={bookings_per_s:.0f} raw_inserts_per_s={raw_per_s:.0f} "
@@ -179,8 +207,9 @@ def raw_inserts(connection) -> float:
     return outcomes["inserted"] / elapsed
 
 
-def count_overbooked(connection) -> int:
-    """Pairs of holding appointments of one clerk whose times overlap."""
+def count_overbooked(connection, location) -> int:
+    """Pairs of holding appointments of one clerk whose times overlap, for the location's
+    appointments (the state's millions of others would make this join take minutes)."""
     from amtstermin.core.models import HOLDING
 
     statuses = ",".join(f"'{status}'" for status in HOLDING)
@@ -189,7 +218,9 @@ def count_overbooked(connection) -> int:
             "SELECT COUNT(*) FROM core_appointment a JOIN core_appointment b "
             "ON a.staff_id = b.staff_id AND a.id < b.id "
             'AND a.start < b."end" AND b.start < a."end" '
-            f"WHERE a.status IN ({statuses}) AND b.status IN ({statuses})"
+            f"WHERE a.status IN ({statuses}) AND b.status IN ({statuses}) "
+            "AND a.location_id = %s",
+            [location.pk],
         )
         return cursor.fetchone()[0]
 
