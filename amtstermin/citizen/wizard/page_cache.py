@@ -5,11 +5,15 @@ version (bumped by every booking, cancellation and catalogue edit), the booking 
 the earliest start on the slot grid), the query asking for a month or day, and the language. A
 hit costs the session, one query for the location and one cache read. The CSRF token is the one
 per-visitor part: a page is stored with a placeholder and gets the visitor's token on the way out.
+
+The bookings' part of the version (a counter in the cache, core/scheduling/versions.py) is not
+in the key but stored with the page and read together with it: one round trip instead of two.
 """
 
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -26,26 +30,31 @@ PLACEHOLDER = "csrf-token-placeholder"
 SECONDS = availability.CACHE_SECONDS
 
 
-def key(page: str, draft: Draft, location: Location, query: str, *, now: datetime) -> str:
+class PageKey(NamedTuple):
+    cache_key: str
+    location_id: int  # whose bookings counter the stored page must match
+
+
+def key(page: str, draft: Draft, location: Location, query: str, *, now: datetime) -> PageKey:
     bounds = availability.window(location, channel=Channel.ONLINE, now=now)
     unit = location.slot_minutes * 60
     parts = (
         page,
         get_language(),
         location.pk,
-        versions.of(location),
+        location.version,  # the bookings counter is checked in serve()
         sorted(draft.quantities.items()),
         draft.several_locations,
         query,
         bounds.first,
         -(-int(bounds.earliest.timestamp()) // unit),  # the first start the grid still allows
     )
-    return "wizard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return PageKey("wizard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest(), location.pk)
 
 
 def serve(
     request: HttpRequest,
-    page_key: str,
+    page_key: PageKey | str,
     render: Callable[[dict], HttpResponse],
     *,
     lifetime: Callable[[], int] = lambda: SECONDS,
@@ -54,16 +63,22 @@ def serve(
 
     `render` gets the context entries to add; only a 200 page is stored, so a redirect or an
     error page is always computed afresh. `lifetime` says for how many seconds, after
-    rendering (0: not at all).
+    rendering (0: not at all). A PageKey's page counts only if stored with the location's
+    current bookings counter.
     """
-    html = cache.get(page_key)
+    if isinstance(page_key, PageKey):
+        counter, stored = versions.bookings_with(page_key.location_id, page_key.cache_key)
+        html = stored[1] if isinstance(stored, tuple) and stored[0] == counter else None
+        page_key, value = page_key.cache_key, lambda html: (counter, html)
+    else:
+        html, value = cache.get(page_key), lambda html: html
     if html is None:
         response = render({"csrf_token": PLACEHOLDER})
         if response.status_code != 200:
             return response
         html = response.content.decode()
         if (seconds := lifetime()) > 0:
-            cache.set(page_key, html, seconds)
+            cache.set(page_key, value(html), seconds)
     if PLACEHOLDER in html:  # a page without a form sets no CSRF cookie
         html = html.replace(PLACEHOLDER, get_token(request))
     return HttpResponse(html)

@@ -29,6 +29,14 @@ def bookings(location_id: int) -> int:
     return counter
 
 
+def bookings_with(location_id: int, key: str) -> tuple[int, object]:
+    """The counter and the cache entry `key`, in one round trip: a stored page is checked
+    against the counter it was stored with (citizen/wizard/page_cache.py)."""
+    found = cache.get_many([_key(location_id), key])
+    counter = found.get(_key(location_id))
+    return (bookings(location_id) if counter is None else counter), found.get(key)
+
+
 def current(location_id: int) -> str:
     """Both parts, for a cache key; reads the location's row, not a possibly stale instance."""
     stored = Location.objects.values_list("version", flat=True).get(pk=location_id)
