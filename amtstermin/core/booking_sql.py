@@ -1,4 +1,4 @@
-"""Two reads every online booking makes, written by hand (see scheduling/capacity_sql.py).
+"""Reads every booking makes, written by hand (see scheduling/capacity_sql.py).
 
 Compiling their ORM filters cost more than running them: about 0.7 ms of Python per booking
 for the mailbox count alone.
@@ -7,7 +7,7 @@ for the mailbox count alone.
 from datetime import datetime
 
 from . import sql
-from .models import Appointment, Channel, Status
+from .models import Appointment, Channel, Service, Status
 
 
 def active_online(location_id: int, email_key: str, *, now: datetime) -> int:
@@ -36,3 +36,14 @@ def stale_holds(start: datetime, end: datetime, *, now: datetime) -> list[int]:
     )
     params = [Status.RESERVED, sql.moment(now), sql.moment(end), sql.moment(start)]
     return [row[0] for row in sql.fetch(query, params)]
+
+
+def offered(location_id: int, service_ids: list[int]) -> set[int]:
+    """Which of these services the location offers (items.validate)."""
+    through = Service.locations.through
+    query = (
+        f"SELECT {sql.column(through, 'service')} FROM {sql.table(through)} "
+        f"WHERE {sql.column(through, 'location')} = %s "
+        f"AND {sql.column(through, 'service')} IN ({sql.placeholders(service_ids)})"
+    )
+    return {row[0] for row in sql.fetch(query, [location_id, *service_ids])}

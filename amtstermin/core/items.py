@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from . import booking_sql
 from .errors import NoItems, NotOffered, TooManyUnits
 from .models import Location, Service, ServiceDocument
 
@@ -38,11 +39,7 @@ def validate(items: Sequence[Item], location: Location) -> None:
     seen: set[int] = set()
     # The services' own flags as the caller loaded them (this request), the offer from the
     # link table: one plain query, on every booking.
-    offered = set(
-        Service.locations.through.objects.filter(
-            location_id=location.pk, service_id__in=[item.service.pk for item in items]
-        ).values_list("service_id", flat=True)
-    )
+    offered = booking_sql.offered(location.pk, [item.service.pk for item in items])
     for item in items:
         service = item.service
         bookable = service.active and service.mode == Service.Mode.APPOINTMENT

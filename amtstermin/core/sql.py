@@ -5,14 +5,19 @@ Names come from the models, so a renamed field breaks loudly; values are always 
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 
 from django.db import connection
 
 
+# Cached: looking a name up and quoting it through the connection proxy cost a booking 1 ms.
+# Both databases quote names alike ("name"), so one process may serve either.
+@cache
 def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+@cache
 def column(model, field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
