@@ -65,11 +65,12 @@ def throwaway_database():
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def build_scenario(*, fill: float = 0.6, seed: int = 2026):
+def build_scenario(*, fill: float = 0.6, seed: int = 2026, tag: str = ""):
     """20 clerks, the issue's rosters, four on a week's leave; bookings until `fill` is taken.
 
     Returns (location, [Personalausweis, Anmeldung], booked_count). Bookings are inserted in bulk
     (the benchmark measures reading them), placed at random from a fixed seed without overlaps.
+    `tag` tells several such locations in one database apart (slugs, references).
     """
     from amtstermin.core.models import (
         Absence,
@@ -84,10 +85,10 @@ def build_scenario(*, fill: float = 0.6, seed: int = 2026):
     )
 
     rng = random.Random(seed)
-    department = Department.objects.create(name="Einwohnermeldewesen", slug="emw")
+    department = Department.objects.create(name=f"Einwohnermeldewesen{tag}", slug=f"emw{tag}")
     location = Location.objects.create(
-        name="Bürgerbüro",
-        slug="bb",
+        name=f"Bürgerbüro{tag}",
+        slug=f"bb{tag}",
         street="Markt 1",
         postcode="59302",
         city="Musterstadt",
@@ -99,7 +100,7 @@ def build_scenario(*, fill: float = 0.6, seed: int = 2026):
         service = Service.objects.create(
             department=department,
             name=name,
-            slug=f"s{position}",
+            slug=f"s{position}{tag}",
             duration_minutes=minutes,
             additional_minutes=10,
             max_quantity=4,
@@ -183,7 +184,7 @@ def build_scenario(*, fill: float = 0.6, seed: int = 2026):
         used += (end - start).total_seconds()
         appointments.append(
             Appointment(
-                reference=f"B{len(appointments):09d}",
+                reference=f"B{tag}{len(appointments):09d}",
                 location=location,
                 staff=member,
                 start=start,

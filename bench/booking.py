@@ -1,35 +1,43 @@
-"""Throughput of core book() under 8 threads, against raw inserts guarded the same way.
+"""Throughput of core book() in 8 worker processes, against raw inserts guarded the same way.
 
-8 threads book distinct free starts of the reference scenario through booking.book() (outbox
-task row included) for ~10 s; then, in the same run, 8 threads insert rows with raw SQL into a
-table carrying the same exclusion constraint (PostgreSQL) for ~10 s. Finally every holding
-appointment is checked against every other of the same clerk.
-First, 200 bookings one by one give the single-thread latency (p50).
-Last line: bookings_per_s=<x> raw_inserts_per_s=<y> ratio=<x/y> overbooked=<n>
+Workers are processes, as granian runs the app (bench/_workers.py): threads would share one
+interpreter and measure its lock. With PostgreSQL the cache is Redis (REDIS_URL, default
+redis://127.0.0.1:6379/7), as deployed: a booking moves the calendar's version there.
+
+1. 200 bookings one by one at one location: the single-thread latency (p50) of book().
+2. 8 processes book distinct free starts at that location through booking.book() (outbox task
+   row included) for ~10 s.
+3. 8 processes spread over 4 locations (two each), ~10 s.
+4. 8 processes insert rows with raw SQL into a table carrying the same exclusion constraint
+   (PostgreSQL) for ~10 s.
+Finally every holding appointment is checked against every other of the same clerk.
+Last line: bookings_per_s=<x> raw_inserts_per_s=<y> ratio=<x/y> overbooked=<n> (x: one location)
 
 --state (PostgreSQL only; issue 13, state scale): after the raw inserts, the same run fills the
 database to a state's (400 locations, ~2.5 million appointments: see _state.py) and books at the
-same location again, single-thread and with the threads, printing
+same location again, single-thread and with the processes, printing
 `state: bookings_per_s=<x> single_p50_ms=<y> state_ratio=<x/small x> ...` before the last line,
 which keeps the small database's figures (overbooked counts every booking of both parts).
 """
 
-import itertools
 import os
 import random
 import sys
-import threading
 import time as clock
-from collections import Counter, deque
+from collections import deque
 from datetime import timedelta
 
 os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 
 from _support import NOW, build_scenario, db_label, median, throwaway_database  # noqa: E402
+from _workers import run_processes  # noqa: E402
 
-THREADS = 8
+WORKERS = 8
+LOCATIONS = 4  # for the spread figure
 SECONDS = 10.0
-SINGLE = 200  # bookings timed one by one before the threads start
+SINGLE = 200  # bookings timed one by one before the processes start
 
 
 def free_starts(location, items):
@@ -51,33 +59,9 @@ def free_starts(location, items):
     return deque(pool)
 
 
-def run_threads(work) -> tuple[Counter, float]:
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
-    barrier = threading.Barrier(THREADS)
-    deadline = []
-
-    def worker(number):
-        barrier.wait()
-        if number == 0:
-            deadline.append(clock.perf_counter() + SECONDS)
-        while not deadline:
-            pass
-        local = Counter(work(number, deadline[0]))
-        with lock:
-            outcomes.update(local)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    started = clock.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes, clock.perf_counter() - started
-
-
 def main() -> None:
-    from django.db import connection, connections
+    from django.conf import settings
+    from django.db import connection
 
     from amtstermin.core import booking
     from amtstermin.core.errors import SlotTaken
@@ -87,58 +71,70 @@ def main() -> None:
     if "--state" in sys.argv[1:] and connection.vendor != "postgresql":
         sys.exit("--state needs PostgreSQL: set DATABASE_URL=postgres://…")
     with throwaway_database():
-        location, (id_card, _registration), _booked, _fill = build_scenario(fill=0.0)
-        items = [Item(id_card)]
-        pool = free_starts(location, items)
-        print(f"{len(pool)} free seats of 20 minutes in the horizon, db={db_label()}")
+        sites = []
+        for number in range(LOCATIONS):
+            location, (id_card, _registration), _booked, _fill = build_scenario(
+                fill=0.0, tag=str(number + 1) if number else ""
+            )
+            sites.append((location, [Item(id_card)]))
+        location, items = sites[0]
+        cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        print(
+            f"{len(free_starts(location, items))} free seats of 20 minutes per location, "
+            f"{LOCATIONS} locations, db={db_label()}, cache={cache}"
+        )
 
-        serial = itertools.count()  # next() on it is atomic under the GIL
-
-        def book_one(start):
-            mailbox = f"b{next(serial)}@example.org"
-            contact = booking.Contact(name="Bench single", email=mailbox)
+        def book_one(where, what, start, mailbox):
+            contact = booking.Contact(name="Bench", email=mailbox)
             booking.book(
-                location=location,
-                items=items,
+                location=where,
+                items=what,
                 start=start,
                 contact=contact,
                 channel=Channel.ONLINE,
                 now=NOW,
             )
 
-        def single_p50():
-            """One thread first: the Python cost of a booking, without waiting for anyone."""
-            singles = [pool.popleft() for _ in range(SINGLE)]
+        def single_p50(label):
+            """One process first: the cost of a booking, without waiting for anyone."""
+            starts = list(free_starts(location, items))[:SINGLE]
             latencies = []
-            for start in singles:
+            for number, start in enumerate(starts):
                 began = clock.perf_counter()
-                book_one(start)
+                book_one(location, items, start, f"single-{label}-{number}@example.org")
                 latencies.append((clock.perf_counter() - began) * 1000)
             return median(latencies)
 
-        print(f"single-thread book(): p50 {single_p50():.1f} ms over {SINGLE} bookings")
+        def in_parallel(label, spread):
+            """WORKERS processes booking for SECONDS: at one location, or `spread` over several."""
+            pools = [list(free_starts(where, what)) for where, what in sites[:spread]]
 
-        def book_some(number, deadline):
-            try:
-                while clock.perf_counter() < deadline:
-                    try:
-                        start = pool.popleft()
-                    except IndexError:
+            def work(number, deadline):
+                where, what = sites[number % spread]
+                # Worker n takes every WORKERS-th seat of its location: no two try the same.
+                mine = pools[number % spread][number // spread :: WORKERS // spread]
+                for serial, start in enumerate(mine):
+                    if clock.perf_counter() >= deadline:
                         return
                     # One mailbox per booking: the per-address limit is not what is measured.
                     try:
-                        book_one(start)
+                        book_one(where, what, start, f"{label}-{number}-{serial}@example.org")
                         yield "booked"
                     except SlotTaken:
                         yield "taken"
-            finally:
-                connections.close_all()
 
-        outcomes, elapsed = run_threads(lambda n, d: list(book_some(n, d)))
-        bookings_per_s = outcomes["booked"] / elapsed
-        booked, taken = outcomes["booked"], outcomes["taken"]
-        print(f"core book(): {booked} booked, {taken} taken in {elapsed:.1f} s")
+            outcomes, elapsed = run_processes(WORKERS, SECONDS, work)
+            errors = {key: n for key, n in outcomes.items() if key.startswith("error")}
+            print(
+                f"core book(), {WORKERS} processes at {spread} location(s): "
+                f"{outcomes['booked'] / elapsed:.0f}/s ({outcomes['booked']} booked, "
+                f"{outcomes['taken']} taken in {elapsed:.1f} s){f' {errors}' if errors else ''}"
+            )
+            return outcomes["booked"] / elapsed
 
+        print(f"single-thread book(): p50 {single_p50('small'):.1f} ms over {SINGLE} bookings")
+        bookings_per_s = in_parallel("one", 1)
+        in_parallel("spread", LOCATIONS)
         raw_per_s = raw_inserts(connection)
         if "--state" in sys.argv[1:]:
             from _state import fill_state
@@ -148,15 +144,13 @@ def main() -> None:
                 f"state: {filled.locations} locations, {filled.appointments} appointments "
                 f"since {filled.first_day}, filled in {filled.seconds:.0f} s"
             )
-            state_p50 = single_p50()
-            state_outcomes, state_elapsed = run_threads(lambda n, d: list(book_some(n, d)))
-            state_per_s = state_outcomes["booked"] / state_elapsed
+            state_p50 = single_p50("state")
+            state_per_s = in_parallel("state", 1)
             print(
                 f"state: bookings_per_s={state_per_s:.0f} single_p50_ms={state_p50:.1f} "
-                f"state_ratio={state_per_s / bookings_per_s:.2f} "
-                f"({state_outcomes['booked']} booked, {state_outcomes['taken']} taken)"
+                f"state_ratio={state_per_s / bookings_per_s:.2f}"
             )
-        overbooked = count_overbooked(connection, location)
+        overbooked = sum(count_overbooked(connection, where) for where, _what in sites)
         print(f"appointments stored: {Appointment.objects.count()}")
         print(
             f"bookings_per_s={bookings_per_s:.0f} raw_inserts_per_s={raw_per_s:.0f} "
@@ -202,7 +196,7 @@ def raw_inserts(connection) -> float:
         finally:
             connections.close_all()
 
-    outcomes, elapsed = run_threads(insert_some)
+    outcomes, elapsed = run_processes(WORKERS, SECONDS, insert_some)
     print(f"raw inserts: {outcomes['inserted']} in {elapsed:.1f} s")
     return outcomes["inserted"] / elapsed
 
