@@ -11,8 +11,9 @@ never through the ORM row by row: 2.5 million rows take minutes this way, not ho
 Appointments sit on a 20-minute grid per clerk, about 60 % of it taken, 10-20 minutes each,
 so no two holding ones of a clerk overlap (the exclusion constraint checks every row).
 Statuses as an office sees them: past done, no-show, cancelled, lapsed holds; future booked,
-cancelled (released again), a few unconfirmed holds; personal data blanked after 30 days, as
-the purge does. Every appointment has one or two items and one or two history entries.
+cancelled (released again), a few unconfirmed holds still within their 30 minutes (older ones
+the worker has expired); personal data blanked after 30 days, as the purge does. Every
+appointment has one or two items and one or two history entries.
 PostgreSQL only: SQLite has neither generate_series nor the writer to take this.
 """
 
@@ -319,11 +320,15 @@ FROM (
                 WHEN u < 0.85 THEN 'done' WHEN u < 0.89 THEN 'no_show'
                 WHEN u < 0.98 THEN 'cancelled' ELSE 'expired' END
             ELSE CASE
-                WHEN u < 0.88 THEN 'booked' WHEN u < 0.98 THEN 'cancelled'
+                WHEN u < 0.88 THEN 'booked' WHEN u < 0.995 THEN 'cancelled'
                 ELSE 'reserved' END
         END AS status,
         CASE WHEN c < 0.7 THEN 'online' WHEN c < 0.9 THEN 'phone' ELSE 'desk' END AS channel,
-        LEAST(start - (1 + floor(w * 30)) * interval '1 day', %(now)s) AS created,
+        CASE
+            -- a hold still open: made within its 30 minutes (the worker expires older ones)
+            WHEN start >= %(now)s AND u >= 0.995 THEN %(now)s - w * interval '25 minutes'
+            ELSE LEAST(start - (1 + floor(w * 30)) * interval '1 day', %(now)s)
+        END AS created,
         day < %(purged)s AS purged
     FROM (
         SELECT nextval('state_reference') AS n, r.location_id, r.staff_id, d::date AS day,
