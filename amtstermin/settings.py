@@ -114,7 +114,7 @@ if STAFF_IDLE_MINUTES < 1:
 ADMISSION_IN_FLIGHT = int(os.environ.get("ADMISSION_IN_FLIGHT", "4"))
 ADMISSION_QUEUE = int(os.environ.get("ADMISSION_QUEUE", "16"))
 ADMISSION_WAIT_MS = int(os.environ.get("ADMISSION_WAIT_MS", "500"))
-ADMISSION_RETRY_AFTER_SECONDS = int(os.environ.get("ADMISSION_RETRY_AFTER_SECONDS", "5"))
+ADMISSION_RETRY_AFTER_SECONDS = int(os.environ.get("ADMISSION_RETRY_AFTER_SECONDS", "10"))
 # Clerks, the admin, the call displays and health probes pass without waiting: admission.py.
 ADMISSION_EXEMPT_PATHS = env_list(
     "ADMISSION_EXEMPT_PATHS", "/verwaltung/,/admin/,/anzeige/,/healthz"
