@@ -138,7 +138,7 @@ def test_the_cached_calendar_equals_the_computed_one_and_forgets_a_booked_time(o
     fresh = availability.compute(office.location, items, now=NOW)
     cached = availability.compute(office.location, items, now=NOW, cached=True)
     assert cached.masks == fresh.masks
-    before = versions.current(office.location.pk)
+    before = versions.bookings(office.location.pk)
     start = berlin(2026, 12, 7, 9, 0)
     with as_committed():
         booking.book(
@@ -151,8 +151,8 @@ def test_the_cached_calendar_equals_the_computed_one_and_forgets_a_booked_time(o
         )
         # Before the commit, a calendar computed afresh would still show the time as free
         # to other requests: it must not be stored under a version that looks current.
-        assert versions.current(office.location.pk) == before
-    assert versions.current(office.location.pk) != before
+        assert versions.bookings(office.location.pk) == before
+    assert versions.bookings(office.location.pk) != before
     again = availability.compute(office.location, items, now=NOW, cached=True)
     assert start not in again.starts(MONDAY)
     assert again.masks == availability.compute(office.location, items, now=NOW).masks

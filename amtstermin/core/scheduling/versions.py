@@ -37,12 +37,6 @@ def bookings_with(location_id: int, key: str) -> tuple[int, object]:
     return (bookings(location_id) if counter is None else counter), found.get(key)
 
 
-def current(location_id: int) -> str:
-    """Both parts, for a cache key; reads the location's row, not a possibly stale instance."""
-    stored = Location.objects.values_list("version", flat=True).get(pk=location_id)
-    return f"{stored}.{bookings(location_id)}"
-
-
 def of(location: Location) -> str:
     """Both parts, with the version of an instance the request has just loaded."""
     return f"{location.version}.{bookings(location.pk)}"
