@@ -69,3 +69,22 @@ def test_a_longer_service_shows_at_once(client, office, clock):
     office.id_card.save()
 
     assertContains(client.get(DAY), TUESDAY_LABEL.format(37))
+
+
+def test_a_visitor_holding_the_csrf_cookie_is_not_sent_it_again_with_each_stored_page(
+    client, office, clock
+):
+    choose_services(client, office)
+    first = client.get(time_step(TUESDAY))  # sets the cookie unless choosing already did
+    assert "csrftoken" in client.cookies
+
+    second = client.get(time_step(TUESDAY))
+
+    assert "csrftoken" not in second.cookies
+    assert csrf_token_of(second) != csrf_token_of(first)  # masked afresh for each page
+    client.handler.enforce_csrf_checks = True
+    chosen = client.post(
+        time_step(TUESDAY),
+        {"start": offered(second)[0], "csrfmiddlewaretoken": csrf_token_of(second)},
+    )
+    assert chosen.status_code == 302
