@@ -31,8 +31,9 @@ import urllib.request
 
 from _support import demo_server, server_urls  # noqa: E402
 
-# Each page gets 20 s in all: four rounds of 5 s, the pages taking turns, so that other load on
-# the machine, which comes and goes, falls on the baseline and the pages alike.
+# Each page gets 20 s in all: four rounds of 5 s, the pages taking turns (each first, second,
+# third and last once), so that other load on the machine, which comes and goes, and whatever
+# one load leaves behind for the next fall on the baseline and the pages alike.
 CONNECTIONS, SECONDS, ROUNDS = 32, 5, 4
 SERVICE = "Personalausweis"
 
@@ -187,10 +188,12 @@ def main() -> None:
             "start": base + "/",
         }
         runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
+        order = list(pages)
         for round_number in range(1, ROUNDS + 1):
             print(f"round {round_number}:")
-            for name, url in pages.items():
-                runs[name].append(load(url, cookie, script.name))
+            for name in order:
+                runs[name].append(load(pages[name], cookie, script.name))
+            order = order[1:] + order[:1]  # each page takes each place in the order once
     figures = {}
     for name, results in runs.items():
         rps = sum(run[0] for run in results) / len(results)
