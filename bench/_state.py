@@ -3,8 +3,8 @@
 fill_state() grows the reference scenario's database into a state's: 399 more towns (2-10
 clerks each, the reference rosters, every service), and appointments over the past months and
 the booking horizon, so many that the table holds about `target` rows. The benchmark's own
-location gets only its past (under its earlier rosters, from the same first day on): the rows
-of its horizon stay exactly those the small run measured, so the runs differ only in history.
+locations get only their past (under their earlier rosters, from the same first day on): the
+rows of their horizon stay exactly those the small run made, so the runs differ in history.
 
 Rows are made in the database (INSERT ... SELECT over generate_series, one statement per month),
 never through the ORM row by row: 2.5 million rows take minutes this way, not hours.
@@ -100,7 +100,7 @@ def fill_state(measured, *, target: int = TARGET, locations: int = LOCATIONS) ->
     """Fill the database around `measured` (the benchmark's location); see the module doc."""
     from django.db import connection
 
-    from amtstermin.core.models import Location, RosterBlock, Service, StaffMember
+    from amtstermin.core.models import Appointment, Location, RosterBlock, Service, StaffMember
 
     if connection.vendor != "postgresql":
         raise SystemExit("--state needs PostgreSQL (DATABASE_URL=postgres://…)")
@@ -108,6 +108,7 @@ def fill_state(measured, *, target: int = TARGET, locations: int = LOCATIONS) ->
     today = measured.local_date(NOW)
     horizon_end = measured.last_bookable_day(today)
     services = list(Service.objects.filter(locations=measured).order_by("position"))
+    kept = list(Location.objects.values_list("pk", flat=True))  # the benchmark's own
     department = services[0].department
 
     towns = Location.objects.bulk_create(
@@ -146,7 +147,7 @@ def fill_state(measured, *, target: int = TARGET, locations: int = LOCATIONS) ->
     )
 
     # Enough past days that the table ends near `target`: the grid's rows per week, by share.
-    own = list(RosterBlock.objects.filter(location=measured))
+    own = list(RosterBlock.objects.filter(location_id__in=kept))
     own_minutes = sum(_minutes(b.start_time, b.end_time) for b in own)
     town_blocks = [
         (town, member, block)
@@ -157,11 +158,11 @@ def fill_state(measured, *, target: int = TARGET, locations: int = LOCATIONS) ->
     per_day = (own_minutes + town_minutes) / GRID_MINUTES * TAKEN_SHARE / 7
     future_days = (horizon_end - today).days + 1
     future_rows = town_minutes / GRID_MINUTES * TAKEN_SHARE / 7 * future_days
-    existing = measured.appointments.count()
+    existing = Appointment.objects.count()
     first_day = today - timedelta(days=round((target - existing - future_rows) / per_day))
 
-    # Rosters: the towns' from the first day on, and the benchmark location's earlier rosters
-    # (the same blocks, ending the day before its scenario starts).
+    # Rosters: the towns' from the first day on, and the benchmark locations' earlier rosters
+    # (the same blocks, ending the day before their scenario starts).
     RosterBlock.objects.bulk_create(
         [
             RosterBlock(
@@ -177,7 +178,7 @@ def fill_state(measured, *, target: int = TARGET, locations: int = LOCATIONS) ->
         + [
             RosterBlock(
                 staff_id=block.staff_id,
-                location=measured,
+                location_id=block.location_id,
                 weekday=block.weekday,
                 start_time=block.start_time,
                 end_time=block.end_time,
@@ -203,7 +204,7 @@ def fill_state(measured, *, target: int = TARGET, locations: int = LOCATIONS) ->
                     "first": day,
                     "last": until,
                     "today": today,
-                    "measured": measured.pk,
+                    "kept": kept,
                     "holidays": holidays,
                     "now": NOW,
                     "purged": today - timedelta(days=RETENTION_DAYS),
@@ -291,7 +292,7 @@ def _max_id(cursor, table: str) -> int:
 
 
 # One row per taken cell of the 20-minute grid of every roster block valid on the day; the
-# benchmark location only before `today`. Layers: the cell and its dice, then the status (past
+# benchmark's locations only before `today`. Layers: the cell and its dice, then the status (past
 # or future), then every column.
 APPOINTMENTS = """
 INSERT INTO core_appointment (
@@ -343,7 +344,7 @@ FROM (
         CROSS JOIN LATERAL generate_series(
             0, (extract(epoch FROM r.end_time - r.start_time) / 60)::int / %(grid)s - 1) cell
         WHERE random() < %(share)s AND NOT d::date = ANY(%(holidays)s::date[])
-            AND (r.location_id <> %(measured)s OR d::date < %(today)s)
+            AND (NOT r.location_id = ANY(%(kept)s::bigint[]) OR d::date < %(today)s)
     ) cells
 ) rows
 """
