@@ -7,7 +7,7 @@ Table and column names come from the models, so a renamed field breaks loudly he
 """
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 
@@ -16,6 +16,7 @@ from ..models import HOLDING, Absence, Appointment, Closure, RosterBlock, StaffM
 
 RosterRow = tuple[int, int, object, object, date, date | None]  # like RosterBlock's columns
 IntervalRow = tuple[int | None, int, int]  # staff id (None: everyone), start, end in ms
+APPOINTMENT_SPAN = timedelta(days=2)  # longer than any appointment: see interval_rows
 
 
 def _millis(column: str) -> str:
@@ -104,9 +105,14 @@ def interval_rows(
     query = (
         f"SELECT {sql.column(appointment, 'staff')}, {_millis(a_start)}, {_millis(a_end)} "
         f"FROM {sql.table(appointment)} WHERE {sql.column(appointment, 'staff')} IN ({staff_in}) "
-        f"AND {a_start} < %s AND {a_end} > %s AND {taking}"
+        f"AND {a_start} < %s AND {a_start} > %s AND {a_end} > %s AND {taking}"
     )
-    params: list = [*staff_ids, sql.moment(end), sql.moment(start), *taking_params]
+    # The redundant lower bound on the start lets the (staff, start) index bound both sides: an
+    # appointment lies within one local day (it fits a roster block), so one that ends after
+    # `start` began less than APPOINTMENT_SPAN before it. Bounded by "end" alone, a read of the
+    # next days walked every future booking of each clerk.
+    earliest = sql.moment(start - APPOINTMENT_SPAN)
+    params: list = [*staff_ids, sql.moment(end), earliest, sql.moment(start), *taking_params]
     if exclude is not None:
         query += f" AND {sql.column(appointment, 'id')} <> %s"
         params.append(exclude)
