@@ -108,7 +108,8 @@ if STAFF_IDLE_MINUTES < 1:
     raise ImproperlyConfigured("STAFF_IDLE_MINUTES counts minutes: 1 or more.")
 # Admission control (amtstermin/admission.py), per worker process: requests served at once, how
 # many more may wait for a place and how long, and what the busy page's Retry-After says. Four
-# keep one interpreter busy while others wait for the database; more only make each slower.
+# keep one interpreter busy while others wait for the database; more only make each slower
+# (with more workers than cores, lower it: about 4 per core in all).
 # Granian's --blocking-threads must exceed in-flight plus queue, so that threads are left to
 # answer "busy" at once (README: deployment). ADMISSION_IN_FLIGHT=0 switches it off.
 ADMISSION_IN_FLIGHT = int(os.environ.get("ADMISSION_IN_FLIGHT", "4"))
