@@ -51,7 +51,7 @@ def test_without_redis_sessions_and_cache_live_in_the_database(monkeypatch):
 def test_with_redis_sessions_are_cached_there_and_kept_in_the_database(monkeypatch):
     configured = production(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
     assert configured["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "amtstermin.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/0",
     }
     assert configured["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
