@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0019_appointment_staff_end'),
+        ('core', '0018_accessibility_statement_feedback_sign_language'),
     ]
 
     operations = [
