@@ -98,7 +98,7 @@ def load(
     staff_days: dict[date, list[StaffDay]] = {grid.day: [] for grid in grids}
     frozen_skills = {staff_id: frozenset(skills[staff_id]) for staff_id in staff_ids}
     for (staff_id, index), mask in roster_masks.items():
-        free = mask & ~busy.get((staff_id, index), 0)
+        free = mask & ~busy[index].get(staff_id, 0)
         if free:
             staff_days[grids[index].day].append(StaffDay(staff_id, frozen_skills[staff_id], free))
     return Capacity(location, grids, staff_days)
@@ -109,8 +109,8 @@ def _busy(
     grids: list[DayGrid],
     rows: list[capacity_sql.IntervalRow],
     staff_ids: list[int],
-) -> dict[tuple[int, int], int]:
-    """Taken units per (staff id, day index): every unit an interval touches is taken.
+) -> list[dict[int, int]]:
+    """Taken units per day index, per staff id: every unit an interval touches is taken.
 
     The hottest loop of a calendar request, one pass per booked appointment: an appointment
     within one day is marked inline; longer intervals (absences, closures) day by day.
@@ -119,7 +119,7 @@ def _busy(
     starts = [int(grid.start.timestamp()) * 1000 for grid in grids]
     ends = [*starts[1:], starts[-1] + grids[-1].units * unit]
     units = [grid.units for grid in grids]
-    busy: dict[tuple[int, int], int] = {}
+    busy: list[dict[int, int]] = [{} for _grid in grids]
 
     def mark(staff_id: int, begin: int, end: int) -> None:
         # Round the start down and the end up.
@@ -128,25 +128,25 @@ def _busy(
             origin = starts[index]
             low = max((begin - origin) // unit, 0)
             high = min(-((origin - end) // unit), units[index])
-            key = (staff_id, index)
-            busy[key] = busy.get(key, 0) | (((1 << (high - low)) - 1) << low)
+            day = busy[index]
+            day[staff_id] = day.get(staff_id, 0) | (((1 << (high - low)) - 1) << low)
             index += 1
 
-    first = starts[0]
+    first, find = starts[0], bisect_right
     for staff_id, begin, end in rows:
         if staff_id is None:  # a closure: nobody works
             for everyone in staff_ids:
                 mark(everyone, begin, end)
             continue
-        index = bisect_right(starts, begin) - 1
+        index = find(starts, begin) - 1
         if begin < first or end > ends[index]:
             mark(staff_id, begin, end)
             continue
         origin = starts[index]
         low = (begin - origin) // unit
         high = -((origin - end) // unit)
-        key = (staff_id, index)
-        busy[key] = busy.get(key, 0) | (((1 << (high - low)) - 1) << low)
+        day = busy[index]
+        day[staff_id] = day.get(staff_id, 0) | (((1 << (high - low)) - 1) << low)
     return busy
 
 
