@@ -194,7 +194,7 @@ class Location(models.Model):
         """
         columns, names, converters = _row_reading(connection.alias)
         table = connection.ops.quote_name(cls._meta.db_table)
-        key = connection.ops.quote_name(cls._meta.pk.column)
+        key = connection.ops.quote_name(str(cls._meta.pk.column))
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = %s", [int(pk)])
             row = cursor.fetchone()
@@ -246,7 +246,7 @@ def _row_reading(alias: str) -> tuple[str, list[str], list[tuple[int, Callable, 
     """For Location.loaded: the column list, the attribute names, and the converters the
     database backend and each field apply to a value read (as the ORM's compiler does)."""
     fields = Location._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     converters = [
         (index, convert, column)
         for index, field in enumerate(fields)
