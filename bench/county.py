@@ -9,7 +9,7 @@ Last line: earliest_p95_ms=<x> locations=10 staff=200 db=<sqlite|postgresql>
 """
 
 import random
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from _support import (
@@ -18,6 +18,7 @@ from _support import (
     NOW,
     SERVICES,
     WEEKS,
+    book_at_random,
     db_label,
     median,
     percentile,
@@ -62,12 +63,9 @@ def build_location(department, services, number, rng):
     """One location as in _support.build_scenario, booked to FILL at random."""
     from amtstermin.core.models import (
         Absence,
-        Appointment,
-        Channel,
         Location,
         RosterBlock,
         StaffMember,
-        Status,
     )
 
     location = Location.objects.create(
@@ -120,53 +118,18 @@ def build_location(department, services, number, rng):
             end=location.local_day_start(week + timedelta(days=7)),
         )
         absent |= {(member.pk, week + timedelta(days=k)) for k in range(7)}
-    holidays = location.holidays_between(FIRST_MONDAY, FIRST_MONDAY + timedelta(weeks=WEEKS))
-    shifts = []
-    # The Friday before the reference week too, so its afternoon is booked like the rest.
-    for offset in range(-3, WEEKS * 7):
-        day = FIRST_MONDAY + timedelta(days=offset)
-        if day in holidays:
-            continue
-        for member, weekday, start, end in blocks:
-            if weekday == day.weekday() and (member.pk, day) not in absent:
-                begin = datetime.combine(day, start, tzinfo=location.zone).astimezone(UTC)
-                finish = datetime.combine(day, end, tzinfo=location.zone).astimezone(UTC)
-                shifts.append((member, begin, finish))
-    rostered = sum((end - start).total_seconds() for _m, start, end in shifts)
-    skills = {member.pk: [s for s in services if s in member.skills.all()] for member in staff}
-    taken: dict[int, list[tuple[datetime, datetime]]] = {}
-    appointments = []
-    used = 0.0
-    while used < FILL * rostered:
-        member, shift_start, shift_end = rng.choice(shifts)
-        service = rng.choice(skills[member.pk])
-        minutes = service.minutes_for(1 if rng.random() < 0.85 else 2)
-        slots = int((shift_end - shift_start).total_seconds() // 300) - minutes // 5
-        if slots < 0:
-            continue
-        start = shift_start + timedelta(minutes=5 * rng.randint(0, slots))
-        end = start + timedelta(minutes=-(-minutes // 5) * 5)
-        mine = taken.setdefault(member.pk, [])
-        if any(s < end and start < e for s, e in mine):
-            continue
-        mine.append((start, end))
-        used += (end - start).total_seconds()
-        appointments.append(
-            Appointment(
-                reference=f"C{number:02d}{len(appointments):07d}",
-                location=location,
-                staff=member,
-                start=start,
-                end=end,
-                channel=Channel.ONLINE,
-                status=Status.BOOKED,
-                waiting_day=start.date(),
-                waiting_number=f"A-{len(appointments):05d}",
-                name="Bench",
-                created_at=FRIDAY - timedelta(days=7),
-            )
-        )
-    Appointment.objects.bulk_create(appointments, batch_size=1000)
+    # From the Friday before the reference week, so its afternoon is booked like the rest.
+    book_at_random(
+        location,
+        services,
+        blocks,
+        absent,
+        fill=FILL,
+        rng=rng,
+        reference=f"C{number:02d}",
+        created_at=FRIDAY - timedelta(days=7),
+        first=FIRST_MONDAY - timedelta(days=3),
+    )
     return location
 
 
