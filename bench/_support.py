@@ -76,9 +76,7 @@ def build_scenario(*, fill: float = 0.6, seed: int = 2026, tag: str = ""):
         Absence,
         Department,
         Location,
-        RosterBlock,
         Service,
-        StaffMember,
     )
 
     rng = random.Random(seed)
@@ -106,9 +104,37 @@ def build_scenario(*, fill: float = 0.6, seed: int = 2026, tag: str = ""):
         )
         service.locations.add(location)
         services.append(service)
+    staff, blocks = staff_and_rosters(location, department, services, rng, valid_from=FIRST_MONDAY)
+    for member in rng.sample(staff, 4):
+        week = FIRST_MONDAY + timedelta(weeks=rng.randrange(WEEKS))
+        Absence.objects.create(
+            staff=member,
+            start=location.local_day_start(week),
+            end=location.local_day_start(week + timedelta(days=7)),
+        )
+
+    # Free minutes per (staff, day) as sorted lists of [start, end) in UTC; fill at random.
+    absent = {
+        (a.staff_id, day)
+        for a in Absence.objects.all()
+        for day in (a.start.date() + timedelta(days=k) for k in range(8))
+    }
+    booked, share = book_at_random(
+        location, services, blocks, absent, fill=fill, rng=rng, reference=f"B{tag}", created_at=NOW
+    )
+    return location, services[:2], booked, share
+
+
+def staff_and_rosters(location, department, services, rng, *, valid_from, prefix=""):
+    """20 clerks with the scenario's skills, mornings Monday to Friday and one to three afternoons
+    each (drawn from `rng`). Returns (staff, blocks as (member, weekday, start, end))."""
+    from amtstermin.core.models import RosterBlock, StaffMember
+
     staff = []
     for number in range(20):
-        member = StaffMember.objects.create(name=f"Clerk {number:02d}", department=department)
+        member = StaffMember.objects.create(
+            name=f"Clerk {prefix}{number:02d}", department=department
+        )
         member.skills.set(
             [
                 service
@@ -130,28 +156,11 @@ def build_scenario(*, fill: float = 0.6, seed: int = 2026, tag: str = ""):
             weekday=weekday,
             start_time=start,
             end_time=end,
-            valid_from=FIRST_MONDAY,
+            valid_from=valid_from,
         )
         for member, weekday, start, end in blocks
     )
-    for member in rng.sample(staff, 4):
-        week = FIRST_MONDAY + timedelta(weeks=rng.randrange(WEEKS))
-        Absence.objects.create(
-            staff=member,
-            start=location.local_day_start(week),
-            end=location.local_day_start(week + timedelta(days=7)),
-        )
-
-    # Free minutes per (staff, day) as sorted lists of [start, end) in UTC; fill at random.
-    absent = {
-        (a.staff_id, day)
-        for a in Absence.objects.all()
-        for day in (a.start.date() + timedelta(days=k) for k in range(8))
-    }
-    booked, share = book_at_random(
-        location, services, blocks, absent, fill=fill, rng=rng, reference=f"B{tag}", created_at=NOW
-    )
-    return location, services[:2], booked, share
+    return staff, blocks
 
 
 def book_at_random(

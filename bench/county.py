@@ -9,11 +9,10 @@ Last line: earliest_p95_ms=<x> locations=10 staff=200 db=<sqlite|postgresql>
 """
 
 import random
-from datetime import time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from _support import (
-    AFTERNOONS,
     FIRST_MONDAY,
     NOW,
     SERVICES,
@@ -22,6 +21,7 @@ from _support import (
     db_label,
     median,
     percentile,
+    staff_and_rosters,
     throwaway_database,
     timed,
 )
@@ -64,8 +64,6 @@ def build_location(department, services, number, rng):
     from amtstermin.core.models import (
         Absence,
         Location,
-        RosterBlock,
-        StaffMember,
     )
 
     location = Location.objects.create(
@@ -79,35 +77,13 @@ def build_location(department, services, number, rng):
     )
     for service in services:
         service.locations.add(location)
-    staff = []
-    for index in range(STAFF):
-        member = StaffMember.objects.create(
-            name=f"Clerk {number:02d}-{index:02d}", department=department
-        )
-        member.skills.set(
-            [
-                service
-                for service, (_n, _m, skilled) in zip(services, SERVICES, strict=True)
-                if index < skilled
-            ]
-        )
-        staff.append(member)
-    blocks = []
-    for index, member in enumerate(staff):
-        for weekday in range(5):
-            blocks.append((member, weekday, time(8), time(12)))
-        for weekday, start, end in rng.sample(AFTERNOONS, 1 + index % 3):
-            blocks.append((member, weekday, start, end))
-    RosterBlock.objects.bulk_create(
-        RosterBlock(
-            staff=member,
-            location=location,
-            weekday=weekday,
-            start_time=start,
-            end_time=end,
-            valid_from=FIRST_MONDAY - timedelta(days=7),
-        )
-        for member, weekday, start, end in blocks
+    staff, blocks = staff_and_rosters(
+        location,
+        department,
+        services,
+        rng,
+        valid_from=FIRST_MONDAY - timedelta(days=7),
+        prefix=f"{number:02d}-",
     )
     absent = set()
     for member in rng.sample(staff, 4):
