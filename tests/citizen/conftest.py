@@ -19,6 +19,7 @@ from django.utils import timezone
 from amtstermin.core import booking, captcha
 from amtstermin.core.items import Item
 from amtstermin.core.models import Channel
+from tests import factories
 from tests.conftest import berlin
 from tests.fixtures.transactions import as_committed
 
@@ -127,3 +128,12 @@ def book_directly(office, start, *, name="Max Muster", email="max@example.org", 
             now=timezone.now(),
             **options,
         )
+
+
+@pytest.fixture
+def north(office):
+    """A second location offering Personalausweis (not Anmeldung), with its own clerk."""
+    where = factories.location(name="Bürgerbüro Nord", street="Nordring 5")
+    office.id_card.locations.add(where)
+    factories.roster(factories.staff(skills=[office.id_card]), where)
+    return where

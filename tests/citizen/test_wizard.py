@@ -71,15 +71,6 @@ def section(response, start_marker: str, end_marker: str | None = None) -> str:
     return part.split(end_marker, 1)[0] if end_marker else part
 
 
-@pytest.fixture
-def north(office):
-    """A second location offering Personalausweis (not Anmeldung), with its own clerk."""
-    where = factories.location(name="Bürgerbüro Nord", street="Nordring 5")
-    office.id_card.locations.add(where)
-    factories.roster(factories.staff(skills=[office.id_card]), where)
-    return where
-
-
 # Step 1: services
 
 

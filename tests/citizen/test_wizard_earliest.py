@@ -12,7 +12,6 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from amtstermin.core import booking
 from amtstermin.core.items import Item
 from amtstermin.core.models import Channel
-from tests import factories
 from tests.conftest import berlin
 from tests.fixtures.transactions import as_committed
 
@@ -21,15 +20,6 @@ from .conftest import MONDAY, book_directly, draft_of, quantities, time_step
 pytestmark = pytest.mark.django_db
 
 LOCATION = reverse("citizen:location")
-
-
-@pytest.fixture
-def north(office):
-    """A second location offering Personalausweis, with its own clerk (Mon–Fri 08–12)."""
-    where = factories.location(name="Bürgerbüro Nord", street="Nordring 5")
-    office.id_card.locations.add(where)
-    factories.roster(factories.staff(skills=[office.id_card]), where)
-    return where
 
 
 def soonest_box(response) -> str:
