@@ -1,7 +1,7 @@
 """Load rosters, absences, closures, holidays and bookings of a location into the engine.
 
-Three indexed range queries (capacity_sql.py), selecting only the columns the engine needs; the
-cost grows with staff × days, never with stored history.
+Two round trips of indexed queries (capacity_sql.py), selecting only the columns the engine
+needs; the cost grows with staff × days, never with stored history.
 """
 
 from bisect import bisect_right
@@ -74,12 +74,12 @@ def load(
     range_start = grids[0].start
     range_end = location.local_day_start(last + timedelta(days=1))
     online = channel == Channel.ONLINE
-    blocks = capacity_sql.roster_rows(
+    blocks, skill_rows = capacity_sql.rosters_and_skills(
         location.pk, first, last, online=online, weekday=first.weekday() if first == last else None
     )
     skills: dict[int, set[int]] = defaultdict(set)
     rostered = sorted({block[0] for block in blocks})
-    for staff_id, service_id in capacity_sql.skill_rows(rostered) if rostered else ():
+    for staff_id, service_id in skill_rows:
         skills[staff_id].add(service_id)
     staff_ids = [
         staff_id for staff_id in rostered if services is None or services <= skills[staff_id]

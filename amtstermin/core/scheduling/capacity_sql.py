@@ -1,4 +1,4 @@
-"""The three reads behind capacity.load(), as hand-written SQL.
+"""The reads behind capacity.load(), as hand-written SQL.
 
 Every booking and calendar request runs them. Through the ORM, compiling the queries cost
 more than running them (a booking spent ~15 of its 20 ms building SQL, issue 13), so they are
@@ -31,19 +31,17 @@ def _millis(column: str) -> str:
     return f"CAST((julianday({column}) - 2440587.5) * 86400000.0 + 0.5 AS INTEGER)"
 
 
-def roster_rows(
+def rosters_and_skills(
     location_id: int, first: date, last: date, *, online: bool, weekday: int | None = None
-) -> list[RosterRow]:
-    """Roster blocks of active staff at the location valid on some day first..last.
+) -> tuple[list[RosterRow], list[tuple[int, int]]]:
+    """Roster blocks of active staff at the location valid on some day first..last, and the
+    (staff id, service id) skills of those staff, in one round trip.
 
     `online`: only blocks open to online booking. `weekday`: only that weekday (one-day loads).
     """
-    block, staff = RosterBlock, StaffMember
+    block, staff, through = RosterBlock, StaffMember, StaffMember.skills.through
     until = sql.column(block, "valid_until")
-    query = (
-        f"SELECT r.{sql.column(block, 'staff')}, r.{sql.column(block, 'weekday')}, "
-        f"r.{sql.column(block, 'start_time')}, r.{sql.column(block, 'end_time')}, "
-        f"r.{sql.column(block, 'valid_from')}, r.{sql.column(block, 'valid_until')} "
+    where = (
         f"FROM {sql.table(block)} r JOIN {sql.table(staff)} s "
         f"ON s.{sql.column(staff, 'id')} = r.{sql.column(block, 'staff')} "
         f"WHERE r.{sql.column(block, 'location')} = %s AND s.{sql.column(staff, 'active')} = %s "
@@ -51,23 +49,29 @@ def roster_rows(
     )
     params: list = [location_id, True, sql.day(last), sql.day(first)]
     if online:
-        query += f" AND r.{sql.column(block, 'online_bookable')} = %s"
+        where += f" AND r.{sql.column(block, 'online_bookable')} = %s"
         params.append(True)
     if weekday is not None:
-        query += f" AND r.{sql.column(block, 'weekday')} = %s"
+        where += f" AND r.{sql.column(block, 'weekday')} = %s"
         params.append(weekday)
-    return sql.fetch(query, params)
-
-
-def skill_rows(staff_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """(staff id, service id) for every skill of these staff members."""
-    through = StaffMember.skills.through
+    # The first column tells the parts apart: 0 a block, 1 a skill (its service in the third).
     query = (
-        f"SELECT {sql.column(through, 'staffmember')}, {sql.column(through, 'service')} "
-        f"FROM {sql.table(through)} "
-        f"WHERE {sql.column(through, 'staffmember')} IN ({sql.placeholders(staff_ids)})"
+        f"SELECT 0, r.{sql.column(block, 'staff')}, r.{sql.column(block, 'weekday')}, "
+        f"r.{sql.column(block, 'start_time')}, r.{sql.column(block, 'end_time')}, "
+        f"r.{sql.column(block, 'valid_from')}, r.{until} {where} "
+        f"UNION ALL SELECT 1, k.{sql.column(through, 'staffmember')}, "
+        f"k.{sql.column(through, 'service')}, NULL, NULL, NULL, NULL "
+        f"FROM {sql.table(through)} k WHERE k.{sql.column(through, 'staffmember')} "
+        f"IN (SELECT r.{sql.column(block, 'staff')} {where})"
     )
-    return sql.fetch(query, list(staff_ids))
+    blocks: list[RosterRow] = []
+    skills: list[tuple[int, int]] = []
+    for part, staff_id, number, start, end, valid_from, valid_until in sql.fetch(query, params * 2):
+        if part:
+            skills.append((staff_id, number))
+        else:
+            blocks.append((staff_id, number, start, end, valid_from, valid_until))
+    return blocks, skills
 
 
 def interval_rows(
