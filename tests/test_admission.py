@@ -3,6 +3,8 @@ Retry-After, in the visitor's language; within capacity every request is served 
 
 Requests are held in flight by real threads inside a view that waits for the test's signal;
 admission control is switched on here only (tests/settings.py turns it off for the rest).
+They wait for real timeouts, which libfaketime's timed waits never let expire: timed_waits keeps
+them out of the +400 days run (they name no date).
 """
 
 import threading
@@ -30,6 +32,8 @@ def held(request):
 urlpatterns = [path("halten/", held), path("", include("amtstermin.urls"))]
 
 BUSY_GERMAN = "Gerade buchen sehr viele Menschen"
+
+pytestmark = pytest.mark.timed_waits
 
 
 @pytest.fixture
