@@ -53,12 +53,16 @@ def db_label() -> str:
 
 @contextmanager
 def throwaway_database():
-    """Create and migrate a fresh database; drop it afterwards."""
+    """Create and migrate a fresh database, and empty the cache (a Redis database the benchmarks
+    own: entries of an earlier run would match the fresh ids); drop the database afterwards."""
+    from django.core.cache import cache
+
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
         settings_dict["TEST"]["NAME"] = settings_dict["NAME"]
     old_name = settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    cache.clear()
     try:
         yield
     finally:

@@ -13,12 +13,27 @@ alternate between the two databases (200 runs each), so a busy machine's load fa
 alike; lines for each, and the p50 and bare-fetch ratios, then the last line is:
 state_ratio=<big/small p95> small_p95_ms=<x> big_p95_ms=<y> appointments=<n> fill_s=<t>
 The target is state_ratio <= 1.2: a calendar costs what its staff x days cost, not the table.
+
+With PostgreSQL the cache is Redis (REDIS_URL, default redis://127.0.0.1:6379/7), as deployed:
+the cached calendar reads its entry there.
 """
 
+import os
 import sys
 from datetime import timedelta
 
-from _support import NOW, build_scenario, db_label, median, percentile, throwaway_database, timed
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
+
+from _support import (  # noqa: E402
+    NOW,
+    build_scenario,
+    db_label,
+    median,
+    percentile,
+    throwaway_database,
+    timed,
+)
 
 REPEAT = 60
 # --state: blocks of runs alternate between the small database and the state's
