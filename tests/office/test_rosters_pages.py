@@ -240,6 +240,6 @@ def test_week_page_needs_the_same_queries_for_one_or_three_rows(
             reason=f"R{n}",
         )
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(url("roster_week", office))
     assertContains(response, "Clerk 0")
