@@ -6,7 +6,6 @@ no link to javascript: or data:. Only sanitised output is ever marked safe.
 """
 
 import functools
-import secrets
 from urllib.parse import urlsplit
 
 import nh3
@@ -16,6 +15,7 @@ from django.db.models import CharField, Value
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from . import counters
 from .models.accessibility import AccessibilityStatement
 from .models.content import PAGE_KINDS_CACHE_KEY, ContentPage
 
@@ -148,24 +148,12 @@ def page_kinds() -> frozenset[str]:
 
 def texts_version() -> int:
     """A number that moves whenever staff save or delete a content page, the accessibility
-    statement or a notice (core/signals.py). A lost one (eviction, a cache restart) starts at a
-    random value, so it never meets a version under which an old page might still be stored."""
-    version = cache.get(TEXTS_VERSION_CACHE_KEY)
-    if version is None:
-        cache.add(TEXTS_VERSION_CACHE_KEY, secrets.randbits(48), None)
-        version = cache.get(TEXTS_VERSION_CACHE_KEY)
-    return version
+    statement or a notice (core/signals.py); a counter in the shared cache (core/counters.py)."""
+    return counters.read(TEXTS_VERSION_CACHE_KEY)
 
 
 def texts_changed() -> None:
     """Move texts_version now, for the rest of this transaction, and again after the commit: a
     request that read the old rows in between may have stored its page under the moved one."""
-    _move_texts_version()
-    transaction.on_commit(_move_texts_version)
-
-
-def _move_texts_version() -> None:
-    try:
-        cache.incr(TEXTS_VERSION_CACHE_KEY)
-    except ValueError:  # missing: the next reader starts a fresh one
-        pass
+    counters.move(TEXTS_VERSION_CACHE_KEY)
+    transaction.on_commit(lambda: counters.move(TEXTS_VERSION_CACHE_KEY))

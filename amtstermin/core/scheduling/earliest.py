@@ -103,7 +103,7 @@ def _cache_keys(locations, items, wanted, *, now: datetime, channel: str) -> dic
     """Per location, a key that changes with its version (versions.py: rows read afresh, in one
     query), the channel, today and the request."""
     fresh = Location.objects.filter(pk__in=[place.pk for place in locations]).only("version")
-    version = {place.pk: versions.of(place) for place in fresh}
+    version = versions.of_all(list(fresh))
     services = ",".join(str(service) for service in sorted(wanted))
     keys = {}
     for place in locations:

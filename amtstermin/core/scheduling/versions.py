@@ -7,11 +7,9 @@ bookings off a hot row: an UPDATE of the location row would make every booking o
 wait for the one before it to commit.
 """
 
-import secrets
-
-from django.core.cache import cache
 from django.db import transaction
 
+from .. import counters
 from ..models import Location
 
 
@@ -20,26 +18,24 @@ def _key(location_id: int) -> str:
 
 
 def bookings(location_id: int) -> int:
-    """The counter; a lost one (eviction, a cache restart) starts again at a random value, so it
-    never meets an old version whose calendars might still be stored."""
-    counter = cache.get(_key(location_id))
-    if counter is None:
-        cache.add(_key(location_id), secrets.randbits(48), None)
-        counter = cache.get(_key(location_id))
-    return counter
+    """The bookings' counter of a location (core/counters.py: a lost one restarts at random)."""
+    return counters.read(_key(location_id))
 
 
 def bookings_with(location_id: int, key: str) -> tuple[int, object]:
     """The counter and the cache entry `key`, in one round trip: a stored page is checked
     against the counter it was stored with (citizen/wizard/page_cache.py)."""
-    found = cache.get_many([_key(location_id), key])
-    counter = found.get(_key(location_id))
-    return (bookings(location_id) if counter is None else counter), found.get(key)
+    values, found = counters.read_with([_key(location_id)], [key])
+    return values[_key(location_id)], found.get(key)
 
 
-def of(location: Location) -> str:
-    """Both parts, with the version of an instance the request has just loaded."""
-    return f"{location.version}.{bookings(location.pk)}"
+def of_all(locations: list[Location]) -> dict[int, str]:
+    """Both parts per location, with the versions of instances the request has just loaded;
+    the counters in one round trip."""
+    values, _found = counters.read_with([_key(location.pk) for location in locations], [])
+    return {
+        location.pk: f"{location.version}.{values[_key(location.pk)]}" for location in locations
+    }
 
 
 def bump_bookings(location_id: int) -> None:
@@ -50,11 +46,4 @@ def bump_bookings(location_id: int) -> None:
     leaves the old entries to their short lifetime (availability.CACHE_SECONDS): such a calendar
     may offer a taken time, and booking it gets "just taken" with the nearest free ones.
     """
-    transaction.on_commit(lambda: _incr(location_id))
-
-
-def _incr(location_id: int) -> None:
-    try:
-        cache.incr(_key(location_id))
-    except ValueError:  # missing: the next reader starts a fresh counter
-        pass
+    transaction.on_commit(lambda: counters.move(_key(location_id)))
