@@ -12,6 +12,8 @@ from django.db.models import F
 from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 
+from .. import sql
+
 # ISO 3166-2 subdivisions of Germany as the `holidays` package names them.
 FEDERAL_STATES = [
     ("BB", "Brandenburg"),
@@ -193,10 +195,9 @@ class Location(models.Model):
         (SQLite's 0/1 become booleans).
         """
         columns, names, converters = _row_reading(connection.alias)
-        table = connection.ops.quote_name(cls._meta.db_table)
-        key = connection.ops.quote_name(str(cls._meta.pk.column))
+        key = sql.column(cls, "id")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE {key} = %s", [int(pk)])
+            cursor.execute(f"SELECT {columns} FROM {sql.table(cls)} WHERE {key} = %s", [int(pk)])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -212,10 +213,9 @@ class Location(models.Model):
         Hand-written: the start page asks on every visit, and building this query through the
         ORM cost three times what running it does.
         """
-        table = connection.ops.quote_name(Location._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, version FROM {table} ORDER BY id")
-            return [tuple(row) for row in cursor.fetchall()]
+        key, version = sql.column(Location, "id"), sql.column(Location, "version")
+        query = f"SELECT {key}, {version} FROM {sql.table(Location)} ORDER BY {key}"
+        return [(row[0], row[1]) for row in sql.fetch(query, [])]
 
     def bump_version(self) -> None:
         """Invalidate cached calendars; call inside the transaction that changes capacity."""
@@ -246,7 +246,7 @@ def _row_reading(alias: str) -> tuple[str, list[str], list[tuple[int, Callable, 
     """For Location.loaded: the column list, the attribute names, and the converters the
     database backend and each field apply to a value read (as the ORM's compiler does)."""
     fields = Location._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    columns = ", ".join(sql.column(Location, field.name) for field in fields)
     converters = [
         (index, convert, column)
         for index, field in enumerate(fields)
