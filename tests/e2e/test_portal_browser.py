@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from amtstermin.core.models import Service, ServiceDocument
 from tests import factories
@@ -46,8 +47,9 @@ def test_citizen_finds_the_id_card_by_perso_and_books_it(live_server, town, page
 
     page.get_by_label("Dienstleistungen suchen").fill("Perso")
     page.get_by_role("button", name="Suchen").click()
-    assert page.get_by_role("link", name="Personalausweis").is_visible()
-    assert page.get_by_role("link", name="Kfz-Zulassung").count() == 0
+    # The results replace the list (htmx): wait for them, then the other service is gone.
+    expect(page.get_by_role("link", name="Kfz-Zulassung")).to_have_count(0)
+    expect(page.get_by_role("link", name="Personalausweis")).to_be_visible()
 
     page.get_by_role("link", name="Personalausweis").click()
     assert page.locator("h1").inner_text() == "Personalausweis"
