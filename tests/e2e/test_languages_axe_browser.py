@@ -56,6 +56,8 @@ class Auditor(Ruler):
         return every if self.language == "de" else every[:1]
 
     def measure(self, face: str, label: str) -> None:
+        # A click on a link only starts the navigation: the new document may not exist yet.
+        self.page.wait_for_load_state()
         address = self.page.url.removeprefix(self.demo.url)
         if address in self.seen:
             return

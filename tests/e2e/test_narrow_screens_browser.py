@@ -203,6 +203,8 @@ class Ruler:
 
     def measure(self, face: str, label: str) -> None:
         """The page as it is now; each address once."""
+        # A click on a link only starts the navigation: the new document may not exist yet.
+        self.page.wait_for_load_state()
         address = self.page.url.removeprefix(self.demo.url)
         if address in self.seen:
             return
