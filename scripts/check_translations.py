@@ -44,7 +44,15 @@ def _site_locales() -> tuple[str, ...]:
 ALL_LOCALES = _site_locales()
 LOCALES = tuple(locale for locale in ALL_LOCALES if locale != "en")
 # Source files whose strings only staff read: translated into German (and English) only.
-STAFF_ONLY = ("office/", "templates/office/", "templates/admin/", "core/admin", "core/management/")
+STAFF_ONLY = (
+    "office/",
+    "templates/office/",
+    "templates/admin/",
+    "core/admin",
+    "core/management/",
+    # Machines read the API; its problem details are German and English (issue 14).
+    "api/",
+)
 # Run inside amtstermin/ like the Makefile's `messages` target, so both see the same files.
 MAKEMESSAGES = [
     "makemessages",
