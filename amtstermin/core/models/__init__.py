@@ -11,6 +11,7 @@ from .appointment import (
     Status,
     WaitingNumberCounter,
 )
+from .calendar_feed import CalendarFeed
 from .catalog import Document, RequestKind, Service, ServiceDocument
 from .content import ContentPage, Notice
 from .online_request import OnlineRequest, OnlineRequestEvent, OnlineRequestToken
@@ -31,6 +32,7 @@ __all__ = [
     "Appointment",
     "AppointmentEvent",
     "AppointmentItem",
+    "CalendarFeed",
     "Channel",
     "Closure",
     "ContentPage",
