@@ -1,12 +1,28 @@
 """What the office offers: services, and the documents a citizen brings for them."""
 
+import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .organisation import Department, Location
+
+
+# The federal Leistungskatalog numbers each service with 14 digits (e.g. 99102013104000); ASCII
+# only, as str.isdigit() would also take "²" or Arabic-Indic digits.
+LEIKA_KEY = re.compile(r"[0-9]{14}")
+
+
+def validate_leika_key(value: str) -> None:
+    """Empty, or a LeiKa key of exactly 14 digits; raises ValidationError otherwise."""
+    if value and not LEIKA_KEY.fullmatch(value):
+        raise ValidationError(
+            _("A LeiKa key has exactly 14 digits, without spaces; leave it empty if unknown."),
+            code="invalid_leika_key",
+        )
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -85,7 +101,9 @@ class Service(models.Model):
         _("fee note"), max_length=200, blank=True, help_text=_("e.g. 27,60 € under 24")
     )
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
-    leika_key = models.CharField(_("LeiKa key"), max_length=20, blank=True)
+    leika_key = models.CharField(
+        _("LeiKa key"), max_length=20, blank=True, validators=[validate_leika_key]
+    )
     locations = models.ManyToManyField(
         Location, related_name="services", blank=True, verbose_name=_("offered at")
     )
