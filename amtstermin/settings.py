@@ -283,6 +283,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # answer DATA; giving up sooner only sends the same mail again (core/notifications/links.py).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bürgerbüro <termine@localhost>")
+# Webhooks go to https addresses only; plain http only to this machine (localhost, 127.0.0.1,
+# ::1), and only when this is on: for development and the tests' local receiver.
+WEBHOOKS_ALLOW_LOOPBACK_HTTP = env_bool("WEBHOOKS_ALLOW_LOOPBACK_HTTP", DEBUG)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -19,6 +19,7 @@ from .opening_hours import OpeningHours
 from .organisation import FEDERAL_STATES, Counter, Department, Location, public_holidays
 from .staff import Absence, Closure, RosterBlock, StaffMember
 from .visit import DeviceLink, Visit, VisitEvent, VisitItem
+from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AccessibilityFeedback",
@@ -57,5 +58,8 @@ __all__ = [
     "VisitEvent",
     "VisitItem",
     "WaitingNumberCounter",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "public_holidays",
 ]
