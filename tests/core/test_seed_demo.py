@@ -265,6 +265,15 @@ def test_services_have_german_and_english_names(location):
         assert service.name_de and service.name_en and service.name_de != service.name_en
 
 
+def test_every_service_has_its_own_valid_leika_key(location):
+    keys = list(Service.objects.values_list("leika_key", flat=True))
+
+    for service in Service.objects.all():
+        service.full_clean()  # validate_leika_key among the field validators
+    assert all(len(key) == 14 for key in keys) and len(set(keys)) == len(keys)
+    assert Service.objects.get(slug="personalausweis").leika_key == "99102013104000"
+
+
 def test_no_childrens_passport_is_offered(location):
     assert not Service.objects.filter(name_de__icontains="kinderreisepass").exists()
     assert not Service.objects.filter(name_en__icontains="child").exists()

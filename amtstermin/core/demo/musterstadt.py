@@ -102,10 +102,13 @@ CERTIFICATES = Text("Bescheinigungen", "Certificates")
 PRIVACY = Text("Datenschutz", "Privacy")
 VEHICLES = Text("Auto & Verkehr", "Cars & traffic")
 
+# The LeiKa keys are illustrative: 14 digits in the Leistungskatalog's pattern, not checked
+# against the official catalogue; a real town copies its keys from its FIM/LeiKa portal.
 SERVICES = (
     ServiceSpec(
         slug="personalausweis",
         department="einwohnermeldewesen",
+        leika_key="99102013104000",
         name=Text("Personalausweis", "Identity card"),
         description=Text(
             "Neuer Personalausweis mit Online-Ausweisfunktion. Jede Person kommt selbst "
@@ -126,6 +129,7 @@ SERVICES = (
     ServiceSpec(
         slug="reisepass",
         department="einwohnermeldewesen",
+        leika_key="99102015104000",
         name=Text("Reisepass", "Passport"),
         description=Text(
             "Neuer Reisepass (32 oder 48 Seiten), auch im Expressverfahren. Jede Person kommt "
@@ -149,6 +153,7 @@ SERVICES = (
     ServiceSpec(
         slug="vorlaeufiger-personalausweis",
         department="einwohnermeldewesen",
+        leika_key="99102012104000",
         name=Text("Vorläufiger Personalausweis", "Temporary identity card"),
         description=Text(
             "Sofort ausgestellt, ein Jahr gültig, zum Beispiel wenn die Reise vor der "
@@ -168,6 +173,7 @@ SERVICES = (
     ServiceSpec(
         slug="abholung-ausweis-reisepass",
         department="einwohnermeldewesen",
+        leika_key="99102013107000",
         name=Text("Abholung Personalausweis oder Reisepass", "Pick up identity card or passport"),
         description=Text(
             "Abholung des fertigen Dokuments, etwa 3–4 Wochen nach dem Antrag.",
@@ -184,6 +190,7 @@ SERVICES = (
     ServiceSpec(
         slug="anmeldung",
         department="einwohnermeldewesen",
+        leika_key="99115001001000",
         name=Text("Anmeldung einer Wohnung", "Registering a new address"),
         description=Text(
             "Zuzug nach Musterstadt: Anmeldung innerhalb von zwei Wochen nach dem Einzug.",
@@ -201,6 +208,7 @@ SERVICES = (
     ServiceSpec(
         slug="ummeldung",
         department="einwohnermeldewesen",
+        leika_key="99115002001000",
         name=Text("Ummeldung innerhalb Musterstadts", "Moving within Musterstadt"),
         description=Text(
             "Umzug innerhalb der Stadt: Ummeldung innerhalb von zwei Wochen.",
@@ -218,6 +226,7 @@ SERVICES = (
     ServiceSpec(
         slug="abmeldung",
         department="einwohnermeldewesen",
+        leika_key="99115003001000",
         name=Text("Abmeldung ins Ausland", "Deregistering when moving abroad"),
         description=Text(
             "Wegzug ins Ausland oder Aufgabe einer Nebenwohnung.",
@@ -235,6 +244,7 @@ SERVICES = (
     ServiceSpec(
         slug="meldebescheinigung",
         department="einwohnermeldewesen",
+        leika_key="99115004012000",
         name=Text("Meldebescheinigung", "Certificate of registration"),
         description=Text(
             "Bescheinigung über Ihre aktuelle Anschrift, zum Beispiel für Behörden oder "
@@ -253,6 +263,7 @@ SERVICES = (
     ServiceSpec(
         slug="fuehrungszeugnis",
         department="einwohnermeldewesen",
+        leika_key="99015005001000",
         name=Text("Führungszeugnis", "Certificate of good conduct"),
         description=Text(
             "Antrag auf ein Führungszeugnis beim Bundesamt für Justiz, einfach oder erweitert; "
@@ -276,6 +287,7 @@ SERVICES = (
     ServiceSpec(
         slug="beglaubigung",
         department="einwohnermeldewesen",
+        leika_key="99014001001000",
         name=Text("Beglaubigung von Kopien", "Certified copies"),
         description=Text(
             "Amtliche Beglaubigung von Kopien und Unterschriften für die Vorlage bei Behörden.",
@@ -294,6 +306,7 @@ SERVICES = (
     ServiceSpec(
         slug="verlustmeldung",
         department="einwohnermeldewesen",
+        leika_key="99102013090000",
         name=Text(
             "Verlust eines Ausweises oder Reisepasses", "Reporting a lost ID card or passport"
         ),
@@ -314,6 +327,7 @@ SERVICES = (
     ServiceSpec(
         slug="uebermittlungssperre",
         department="einwohnermeldewesen",
+        leika_key="99115007001000",
         name=Text("Übermittlungssperre", "Objecting to the disclosure of your data"),
         description=Text(
             "Widerspruch gegen die Weitergabe Ihrer Meldedaten, etwa an Parteien vor Wahlen, "
@@ -334,6 +348,7 @@ SERVICES = (
     ServiceSpec(
         slug="melderegisterauskunft",
         department="einwohnermeldewesen",
+        leika_key="99115005001000",
         name=Text("Einfache Melderegisterauskunft", "Simple registry information"),
         description=Text(
             "Auskunft über Namen, Doktorgrad und aktuelle Anschriften einer Person, ohne "
@@ -352,6 +367,7 @@ SERVICES = (
     ServiceSpec(
         slug="steuer-id",
         department="einwohnermeldewesen",
+        leika_key="99102105001000",
         name=Text("Auskunft zur Steuer-Identifikationsnummer", "Your tax identification number"),
         description=Text(
             "Sie haben Ihre Steuer-ID nicht zur Hand? Beantragen Sie die Auskunft online; "
@@ -370,6 +386,7 @@ SERVICES = (
     ServiceSpec(
         slug="kfz-zulassung",
         department="kreis-musterland",
+        leika_key="99036001001000",
         name=Text("Kfz-Zulassung", "Vehicle registration"),
         description=Text(
             "Zulassung, Ummeldung und Außerbetriebsetzung von Fahrzeugen erledigt das "

@@ -229,6 +229,7 @@ def _service(
             "max_quantity": spec.max_quantity,
             "fee": spec.fee,
             "legal_basis": spec.legal_basis,
+            "leika_key": spec.leika_key,
             "position": position,
             "active": True,
         },

@@ -54,6 +54,7 @@ class ServiceSpec:
     fee: Decimal = Decimal("0.00")
     fee_note: Text = Text("")
     legal_basis: str = ""
+    leika_key: str = ""  # 14 digits of the federal Leistungskatalog
     documents: tuple[Needs, ...] = ()
     offered_here: bool = True  # False: another authority's service (shown as a link only)
 
