@@ -190,6 +190,25 @@ def test_document_note_is_shown_with_the_document(client, town):
     assertContains(response, "nicht älter als sechs Monate")
 
 
+def test_service_page_names_its_leika_key_and_says_nothing_without_one(client, town):
+    Service.objects.filter(pk=town["id_card"].pk).update(leika_key="99102013104000")
+
+    with_key = client.get(reverse("citizen:portal_service", args=["personalausweis"]))
+    without = client.get(reverse("citizen:portal_service", args=["ummeldung"]))
+
+    assertContains(with_key, "LeiKa-Schlüssel: 99102013104000")
+    assertNotContains(without, "LeiKa")
+
+
+def test_service_page_names_the_leika_key_in_the_citizens_language(client, town):
+    Service.objects.filter(pk=town["id_card"].pk).update(leika_key="99102013104000")
+
+    client.get(reverse("language", args=["tr"]))
+    response = client.get(reverse("citizen:portal_service", args=["personalausweis"]))
+
+    assertContains(response, "LeiKa anahtarı: 99102013104000")
+
+
 def test_online_request_links_to_its_form(client, town):
     response = client.get(reverse("citizen:portal_service", args=["melderegisterauskunft"]))
 
