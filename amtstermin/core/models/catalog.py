@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .organisation import Department, Location
 
-
 # The federal Leistungskatalog numbers each service with 14 digits (e.g. 99102013104000); ASCII
 # only, as str.isdigit() would also take "²" or Arabic-Indic digits.
 LEIKA_KEY = re.compile(r"[0-9]{14}")
