@@ -10,7 +10,7 @@ from icalendar import Calendar, Event
 from icalendar.enums import STATUS
 
 from ..items import Item
-from ..models import Appointment, Status
+from ..models import Appointment, Location, Status
 
 PRODID = "-//Amtstermin//Terminvergabe//DE"
 # Statuses a calendar should drop the event for; any other status publishes it.
@@ -26,13 +26,46 @@ def site_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def summary(items: Sequence[Item]) -> str:
-    """E.g. "Termin: Personalausweis (2), Anmeldung" in the active language."""
-    services = ", ".join(
+def services(items: Sequence[Item]) -> str:
+    """E.g. "Personalausweis (2), Anmeldung": the services with quantities above one."""
+    return ", ".join(
         f"{item.service.name} ({item.quantity})" if item.quantity > 1 else item.service.name
         for item in items
     )
-    return _("Appointment: %(services)s") % {"services": services}
+
+
+def place(location: Location) -> str:
+    """E.g. "Bürgerbüro Mitte, Markt 1, 59065 Hamm": where a calendar entry happens."""
+    return f"{location.name}, {location.address}"
+
+
+def summary(items: Sequence[Item]) -> str:
+    """E.g. "Termin: Personalausweis (2), Anmeldung" in the active language."""
+    return _("Appointment: %(services)s") % {"services": services(items)}
+
+
+def description(appointment: Appointment) -> str:
+    """The reference and waiting number, one a line, in the active language."""
+    return "\n".join(
+        [
+            f"{_('Reference number')}: {appointment.reference}",
+            f"{_('Waiting number')}: {appointment.waiting_number}",
+        ]
+    )
+
+
+def is_withdrawn(appointment: Appointment, *, now: datetime) -> bool:
+    # A hold past its lifetime is expired even before expire_holds() has written that down.
+    return appointment.status in WITHDRAWN or appointment.is_stale_hold(now=now)
+
+
+def event_status(appointment: Appointment, *, now: datetime) -> STATUS:
+    """CANCELLED once withdrawn, TENTATIVE while a hold awaits confirmation, else CONFIRMED."""
+    if is_withdrawn(appointment, now=now):
+        return STATUS.CANCELLED
+    if appointment.status == Status.RESERVED:
+        return STATUS.TENTATIVE
+    return STATUS.CONFIRMED
 
 
 def appointment_calendar(
@@ -43,14 +76,7 @@ def appointment_calendar(
     Texts follow the active language; call inside translation.override(appointment.language).
     """
     location = appointment.location
-    # A hold past its lifetime is expired even before expire_holds() has written that down.
-    withdrawn = appointment.status in WITHDRAWN or appointment.is_stale_hold(now=now)
-    if withdrawn:
-        status = STATUS.CANCELLED
-    elif appointment.status == Status.RESERVED:
-        status = STATUS.TENTATIVE
-    else:
-        status = STATUS.CONFIRMED
+    withdrawn = is_withdrawn(appointment, now=now)
     event = Event.new(
         uid=uid(appointment),
         # SEQUENCE tells a calendar which version of the entry is newer (RFC 5546).
@@ -59,14 +85,9 @@ def appointment_calendar(
         start=appointment.local_start,
         end=appointment.local_end,
         summary=summary(items),
-        location=f"{location.name}, {location.address}",
-        description="\n".join(
-            [
-                f"{_('Reference number')}: {appointment.reference}",
-                f"{_('Waiting number')}: {appointment.waiting_number}",
-            ]
-        ),
-        status=status,
+        location=place(location),
+        description=description(appointment),
+        status=event_status(appointment, now=now),
     )
     calendar = Calendar()
     calendar.prodid = PRODID
