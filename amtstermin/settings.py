@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "amtstermin.citizen",
     "amtstermin.office",
     "amtstermin.display",
+    "amtstermin.api",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "amtstermin.bad_requests.refuse_nul_bytes",  # 400 before the session or a view reads one
+    "amtstermin.api.idempotency.middleware",  # API POSTs with an Idempotency-Key answer once
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "amtstermin.office.login.renew_idle_expiry",  # staff sessions end after 30 idle minutes
