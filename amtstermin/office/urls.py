@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("amtstermin.office.requests.urls")),
     path("", include("amtstermin.office.appointments.urls")),
     path("", include("amtstermin.office.accessibility.urls")),
+    path("", include("amtstermin.office.calendar_feed.urls")),
 ]
