@@ -13,8 +13,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),  # probes (and the benchmarks' baseline)
     # A clerk's calendar address: no login, its secret is the key (office/calendar_feed/).
     path("verwaltung/kalender/", include("amtstermin.office.calendar_feed.feed_urls")),
-    # A clerk's calendar address: no login, its secret is the key (office/calendar_feed/).
-    path("verwaltung/kalender/", include("amtstermin.office.calendar_feed.feed_urls")),
     path("verwaltung/", include("amtstermin.office.urls")),
     path("anzeige/", include("amtstermin.display.urls")),
     path("api/", include("amtstermin.api.urls")),
