@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
-from . import booking_sql, limits, numbers, staff_scope
+from . import booking_sql, limits, numbers, staff_scope, webhooks
 from .errors import (
     HoldExpired,
     InvalidContact,
@@ -604,6 +604,8 @@ def _record(appointment, kind, now, *, channel=None, detail=None, actor=None) ->
         detail=detail or {},
         staff=actor,
     )
+    if event := webhooks.APPOINTMENT_EVENTS.get(kind):
+        webhooks.emit(event, appointment, now=now)
 
 
 @contextmanager

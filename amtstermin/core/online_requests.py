@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import inputs, limits, numbers, staff_scope
+from . import inputs, limits, numbers, staff_scope, webhooks
 from .errors import (
     AlreadyClaimed,
     InvalidBirthDate,
@@ -251,6 +251,8 @@ def _move(request, status, *, staff, now, fields) -> OnlineRequest:
 def _record(request: OnlineRequest, *, staff: StaffMember | None, now: datetime) -> None:
     OnlineRequestEvent.objects.create(request=request, status=request.status, at=now, staff=staff)
     send_online_request_mail.enqueue(request_id=request.pk, event=request.status)
+    if event := webhooks.REQUEST_EVENTS.get(request.status):
+        webhooks.emit(event, request, now=now)
 
 
 def _clean_requester(requester: Requester) -> Requester:

@@ -1,4 +1,5 @@
-"""The worker's minute task: expire lapsed holds, re-queue a dead worker's tasks, keep the purge.
+"""The worker's minute task: expire lapsed holds, re-queue a dead worker's tasks and webhooks,
+keep the purge.
 
 No cron is needed: `manage.py purge_personal_data --schedule` (every deployment, `make run`)
 puts the first run in the task table and each run schedules the next. `manage.py expire_holds`
@@ -22,7 +23,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from . import booking, outbox, retention
+from . import booking, outbox, retention, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +52,13 @@ def schedule_minutely(*, run_after: datetime) -> bool:
 
 
 def tend(*, now: datetime) -> dict[str, int]:
-    """Expire lapsed holds, re-queue stale tasks and make sure the daily purge waits."""
+    """Expire lapsed holds, re-queue stale tasks and overdue webhooks, keep the daily purge."""
     expired = booking.expire_holds(now=now)
     requeued = outbox.requeue_stale(now=now)
     retention.schedule_daily(now=now)
-    return {"expired": expired, "requeued": requeued}
+    resent = webhooks.resend_overdue(now=now)
+    webhooks.purge_log(now=now)
+    return {"expired": expired, "requeued": requeued, "webhooks": resent}
 
 
 @task()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from . import numbers, staff_scope
+from . import numbers, staff_scope, webhooks
 from .errors import (
     NotCalled,
     NotConfirmed,
@@ -105,7 +105,7 @@ def check_in(appointment: Appointment, *, now: datetime) -> Visit:
             for row in appointment.items.all()
         )
         _event(visit, VisitEvent.Kind.CHECKED_IN, now)
-        _set_status(appointment, Status.CHECKED_IN)
+        _set_status(appointment, Status.CHECKED_IN, now)
     return visit
 
 
@@ -210,7 +210,7 @@ def call_next(staff: StaffMember, counter: Counter, *, now: datetime) -> Visit |
         chosen.save(update_fields=["state", "called_at", "counter", "staff", "calls"])
         _event(chosen, VisitEvent.Kind.CALLED, now)
         if chosen.appointment_id:
-            _set_status(chosen.appointment, Status.CALLED)
+            _set_status(chosen.appointment, Status.CALLED, now)
     return chosen
 
 
@@ -254,7 +254,7 @@ def no_show(visit: Visit, *, now: datetime) -> Visit:
         visit.save(update_fields=["state", "finished_at"])
         _event(visit, VisitEvent.Kind.NO_SHOW, now)
         if visit.appointment is not None:
-            _set_status(visit.appointment, Status.NO_SHOW)
+            _set_status(visit.appointment, Status.NO_SHOW, now)
     return visit
 
 
@@ -341,7 +341,7 @@ def _finish(visit: Visit, now: datetime) -> None:
     visit.save(update_fields=["state", "finished_at"])
     _event(visit, VisitEvent.Kind.DONE, now)
     if visit.appointment is not None:
-        _set_status(visit.appointment, Status.DONE)
+        _set_status(visit.appointment, Status.DONE, now)
 
 
 def _next_booked_start(staff: StaffMember, now: datetime) -> datetime | None:
@@ -367,6 +367,9 @@ def _event(visit: Visit, kind: str, now: datetime) -> None:
     )
 
 
-def _set_status(appointment: Appointment, status: str) -> None:
+def _set_status(appointment: Appointment, status: str, now: datetime) -> None:
     # The appointment follows its visit; booking.py owns every other change of an appointment.
     Appointment.objects.filter(pk=appointment.pk).update(status=status)
+    appointment.status = status
+    if event := webhooks.VISIT_EVENTS.get(status):
+        webhooks.emit(event, appointment, now=now)
