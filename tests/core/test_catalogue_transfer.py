@@ -331,9 +331,9 @@ def test_bad_file_lists_every_problem_and_writes_nothing(town, tmp_path):
         "services[1].fee: ",
         "services[1].duration_minutes: ",
         "services[1]: unbekannte Felder: colour",
-        "“standesamt”",
-        "“Reisepass”",
-        "“twice”",
+        "„standesamt“",
+        "„Reisepass“",
+        "„twice“",
         "departments[0].name.en: ",
     ]:
         assert problem in message
