@@ -25,6 +25,8 @@ from amtstermin.core.models import (
     RosterBlock,
     Service,
     SignLanguageVideo,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests import factories
 from tests.conftest import berlin
@@ -36,7 +38,15 @@ CORE_MODELS = sorted(
 )
 NOW = berlin(2026, 12, 7, 7, 0)  # a Monday
 # Written only by their core modules (booking, online_requests, rosters), never by an admin form.
-READ_ONLY = (Appointment, OnlineRequest, RosterBlock, Absence, Closure, AccessibilityFeedback)
+READ_ONLY = (
+    Appointment,
+    OnlineRequest,
+    RosterBlock,
+    Absence,
+    Closure,
+    AccessibilityFeedback,
+    WebhookDelivery,
+)
 
 
 def book(office, name="Erika Mustermann", start=None, channel=Channel.PHONE) -> Appointment:
@@ -100,6 +110,8 @@ def test_every_model_a_town_configures_is_registered():
         "Service",
         "SignLanguageVideo",
         "StaffMember",
+        "WebhookDelivery",
+        "WebhookEndpoint",
     }
 
 
@@ -129,6 +141,15 @@ def test_superuser_opens_change_page(admin_client, office, model):
     )
     SignLanguageVideo.objects.create(
         title="Unsere Seite in Gebärdensprache", video="gebaerdensprache/x.mp4", description="…"
+    )
+    hook = WebhookEndpoint.objects.create(
+        department=office.id_card.department,
+        name="OK.EWO",
+        url="https://ewo.example.org/hooks",
+        events=["appointment.booked"],
+    )
+    WebhookDelivery.objects.create(
+        endpoint=hook, event_id="evt_1", event_type="booked", payload="{}", created_at=NOW
     )
     row = model.objects.first()
     url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
