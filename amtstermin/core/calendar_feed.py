@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+from icalendar.enums import CLASS
 from icalendar.prop import vDuration
 
 from . import numbers
@@ -171,4 +172,6 @@ def _event(appointment: Appointment, *, named: bool, now: datetime) -> Event:
         location=where,
         description=ics.description(appointment),
         status=ics.event_status(appointment, now=now),
+        # A calendar shared with colleagues shows them "busy", not the citizen's business.
+        classification=CLASS.PRIVATE,
     )

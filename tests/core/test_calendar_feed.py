@@ -56,6 +56,7 @@ def test_feed_lists_the_clerks_appointment_with_services_reference_and_place(off
     assert event["LOCATION"] == "Bürgerbüro Mitte, Markt 1, 12345 Musterstadt"
     assert appointment.waiting_number in event["DESCRIPTION"]
     assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["CLASS"]) == "PRIVATE"
 
 
 def test_feed_never_carries_email_or_phone(office, clerk):
