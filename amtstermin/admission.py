@@ -27,6 +27,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from amtstermin.api import problems
 
 
 class Gate:
@@ -89,14 +92,24 @@ def busy(request: HttpRequest) -> HttpResponse:
     """The busy page: 503 with Retry-After. It must cost next to nothing, since it is what an
     overloaded process sends most: no session, no database (like 500.html), and rendered once
     per language in each process (the same for every page; its button reloads the page)."""
+    if request.path.startswith("/api/"):
+        with problems.override(request):
+            response = problems.response(
+                "busy", 503, _("Too many requests at once. Please try again in a moment.")
+            )
+    else:
+        response = HttpResponse(_page(), status=503)
+    response["Retry-After"] = str(settings.ADMISSION_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _page() -> bytes:
     language = translation.get_language()
     page = _pages.get(language)
     if page is None:
         page = _pages[language] = render_to_string("503.html").encode()
-    response = HttpResponse(page, status=503)
-    response["Retry-After"] = str(settings.ADMISSION_RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
-    return response
+    return page
 
 
 _pages: dict[str, bytes] = {}

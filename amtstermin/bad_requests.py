@@ -9,8 +9,12 @@ from collections.abc import Callable, Iterator
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
+from amtstermin.api import problems
 from amtstermin.core.inputs import has_nul
+
+API = "/api/"
 
 
 def refuse_nul_bytes(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
@@ -24,7 +28,11 @@ def refuse_nul_bytes(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The 400 page in the site's frame; also Django's handler400 (urls.py), so a request Django
-    itself refuses (too many fields, a broken upload) gets the same page."""
+    itself refuses (too many fields, a broken upload) gets the same page. The API answers
+    with a problem document instead."""
+    if request.path.startswith(API):
+        with problems.override(request):
+            return problems.response("bad-request", 400, _("This request cannot be read."))
     return render(request, "400.html", status=400)
 
 

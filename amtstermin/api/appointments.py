@@ -47,14 +47,14 @@ class MoveIn(Schema):
     start: fields.Instant
 
 
-class ItemOut(Schema):
+class BookedItemOut(Schema):
     service: int
     name: str
     leika_key: str | None
     quantity: int
 
 
-class DocumentOut(Schema):
+class BringOut(Schema):
     name: str
     note: str
     count: int
@@ -76,8 +76,8 @@ class AppointmentOut(Schema):
     duration_minutes: int
     waiting_number: str
     hold_expires_at: str | None
-    items: list[ItemOut]
-    documents: list[DocumentOut]
+    items: list[BookedItemOut]
+    documents: list[BringOut]
     fee: str  # EUR, decimal string
     links: Links
 

@@ -3,9 +3,8 @@ from django.urls import path
 from . import docs
 from .v1 import api
 
-app_name = "api"
-
+# No app namespace: django-ninja reverses its own ("api-v1") from the root.
 urlpatterns = [
     path("v1/", api.urls),
-    path("", docs.page, name="docs"),
+    path("", docs.page, name="api_docs"),
 ]

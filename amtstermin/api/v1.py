@@ -24,15 +24,41 @@ same key and body gets the first answer again. Times are UTC instants (ISO 8601)
 
 class Api(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        """Problem details are served as application/problem+json: say so in the schema."""
+        """What every operation shares, said once here: problem details as
+        application/problem+json, 422 wherever input is read, and on every POST the
+        Idempotency-Key header with its own answers (400 for a bad key, 409 while the first
+        request with that key still runs)."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem = {"$ref": "#/components/schemas/Problem"}
         for operations in schema["paths"].values():
-            for operation in operations.values():
-                for status, answer in operation.get("responses", {}).items():
+            for method, operation in operations.items():
+                answers = operation.setdefault("responses", {})
+                if operation.get("parameters") or operation.get("requestBody"):
+                    answers.setdefault(422, _answer("Unprocessable Content", problem))
+                    # A NUL byte anywhere is refused before any view (bad_requests.py).
+                    answers.setdefault(400, _answer("Bad Request", problem))
+                if method == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+                    answers.setdefault(400, _answer("Bad Request", problem))
+                    answers.setdefault(409, _answer("Conflict", problem))
+                for status, answer in answers.items():
                     content = answer.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         answer["content"] = {problems.MEDIA_TYPE: content["application/json"]}
         return schema
+
+
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Repeating a request with the same key and body returns the first answer.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+
+
+def _answer(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {problems.MEDIA_TYPE: {"schema": schema}}}
 
 
 api = Api(
