@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from amtstermin.core import catalogue_transfer
 from amtstermin.core.models import (
@@ -27,6 +29,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @pytest.fixture
@@ -177,10 +180,13 @@ def test_importing_an_export_of_the_same_database_changes_nothing(town, tmp_path
     path = exported(tmp_path)
     before = versions()
 
-    output = importing(path)
+    with CaptureQueriesContext(connection) as queries:
+        output = importing(path)
 
     assert "Dienstleistungen: 0 neu, 0 geändert, 5 unverändert" in output
-    assert "nichts wurde geschrieben" in output
+    assert "Der Katalog war schon aktuell; nichts wurde geschrieben." in output
+    writes = [query["sql"] for query in queries if query["sql"].startswith(WRITES)]
+    assert writes == []
     assert versions() == before
     assert json.loads(exported(tmp_path, "again.json").read_text("utf-8")) == json.loads(
         path.read_text("utf-8")
@@ -247,6 +253,27 @@ def test_import_writes_the_changes_and_bumps_the_locations_they_concern(town, tm
     assert Service.objects.get(slug="personalausweis").fee == Decimal("37.00")
     kept = ServiceDocument.objects.filter(service__slug="anmeldung")
     assert [rule.document.name_de for rule in kept] == ["Wohnungsgeberbestätigung"]
+
+
+def test_import_creates_a_department_and_moves_a_service_into_it(town, tmp_path):
+    def change(data):
+        data["departments"].append(
+            {"slug": "strassenverkehr", "name": {"de": "Straßenverkehr"}, "position": 3}
+        )
+        service_in(data, "kfz")["department"] = "strassenverkehr"
+
+    output = importing(edited(exported(tmp_path), change))
+
+    assert "  + strassenverkehr" in output and "  ~ kfz: department" in output
+    assert Service.objects.get(slug="kfz").department.name_de == "Straßenverkehr"
+
+
+def test_import_refuses_to_guess_between_two_documents_of_one_german_name(town, tmp_path):
+    path = exported(tmp_path)
+    Document.objects.create(name_de="Passfoto")
+
+    with pytest.raises(CommandError, match="documents Passfoto: 2 Dokumente in dieser Datenbank"):
+        importing(path, "--dry-run")
 
 
 def test_import_moves_offers_between_locations_and_bumps_both(town, tmp_path):
