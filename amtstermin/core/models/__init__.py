@@ -1,4 +1,5 @@
 from .accessibility import AccessibilityFeedback, AccessibilityStatement, SignLanguageVideo
+from .api_key import ApiKey
 from .appointment import (
     CHANGEABLE,
     HOLDING,
@@ -22,6 +23,7 @@ from .visit import DeviceLink, Visit, VisitEvent, VisitItem
 from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "ApiKey",
     "AccessibilityFeedback",
     "AccessibilityStatement",
     "SignLanguageVideo",
