@@ -161,8 +161,8 @@ class _Plan:
         self.report.skipped_offers += [
             (entry.slug, slug) for slug in entry.offered_at if slug not in self.locations
         ]
-        now = set() if created else {place.slug for place in row.locations.all()} & managed
-        if offered != now:
+        before = set() if created else {place.slug for place in row.locations.all()} & managed
+        if offered != before:
             changed.append("offered_at")
         self.report.services.note(entry.slug, created=created, fields=changed)
         return _Service(
@@ -170,8 +170,8 @@ class _Plan:
             created=created,
             fields=changed,
             rules=rules,
-            add=[self.locations[slug] for slug in sorted(offered - now)],
-            remove=[self.locations[slug] for slug in sorted(now - offered)],
+            add=[self.locations[slug] for slug in sorted(offered - before)],
+            remove=[self.locations[slug] for slug in sorted(before - offered)],
         )
 
     def _check(self, row: models.Model, where: str, exclude: list[str] | None = None) -> None:
