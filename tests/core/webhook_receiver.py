@@ -34,11 +34,16 @@ class Received:
 
 
 class Receiver:
-    """Records every POST. Answers the statuses in `answers` in turn, then 200 for good."""
+    """Records every POST. Answers the statuses in `answers` in turn, then 200 for good.
+
+    While `stall` is set to an unset threading.Event, each answer waits for it: the sender is
+    caught in the middle of its request.
+    """
 
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.answers: list[int] = []
+        self.stall: threading.Event | None = None
         self._lock = threading.Lock()
         receiver = self
 
@@ -55,12 +60,17 @@ class Receiver:
                             status,
                         )
                     )
-                self.send_response(status)
-                if 300 <= status < 400:
-                    self.send_header("Location", f"{receiver.url}/elsewhere")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
+                if receiver.stall is not None:
+                    receiver.stall.wait()
+                try:
+                    self.send_response(status)
+                    if 300 <= status < 400:
+                        self.send_header("Location", f"{receiver.url}/elsewhere")
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except OSError:
+                    pass  # the sender is gone (a killed worker): the answer reaches nobody
 
             def log_message(self, format, *args) -> None:
                 pass
