@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from . import webhooks
 from .admin import ReadOnly
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .models.webhooks import new_secret
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -38,6 +39,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_select_related = ("department",)
     search_fields = ("name", "url")
     readonly_fields = ("created_at",)
+    actions = ["replace_secret"]
 
     @admin.display(description=_("web address"), ordering="url")
     def web_address(self, obj: WebhookEndpoint) -> str:
@@ -57,6 +59,19 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
                     "%(secret)s"
                 )
                 % {"secret": obj.signing_secret},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Give the selected endpoints a new signing secret"))
+    def replace_secret(self, request, queryset) -> None:
+        # Signatures are made at sending: retries still waiting are signed with the new one.
+        for endpoint in queryset:
+            endpoint.secret = new_secret()
+            endpoint.save(update_fields=["secret"])
+            self.message_user(
+                request,
+                gettext("New signing secret of %(endpoint)s. It is shown only now: %(secret)s")
+                % {"endpoint": endpoint, "secret": endpoint.signing_secret},
                 messages.WARNING,
             )
 

@@ -67,6 +67,27 @@ def test_administrator_registers_an_endpoint_and_sees_its_secret_once(admin_clie
     assertNotContains(change, hook.secret)
 
 
+def test_administrator_replaces_a_secret_and_sees_the_new_one_once(admin_client, office):
+    hook = WebhookEndpoint.objects.create(
+        department=office.id_card.department,
+        name="OK.EWO",
+        url="https://ewo.musterstadt.de/hooks",
+        events=[WebhookEvent.APPOINTMENT_BOOKED],
+    )
+    old = hook.secret
+
+    response = admin_client.post(
+        reverse("admin:core_webhookendpoint_changelist"),
+        {"action": "replace_secret", "_selected_action": [hook.pk]},
+        follow=True,
+    )
+
+    hook.refresh_from_db()
+    assert hook.secret != old
+    assertContains(response, f"Er wird nur jetzt angezeigt: {hook.signing_secret}")
+    assertNotContains(response, old)
+
+
 def test_administrator_cannot_register_a_plain_http_address(admin_client, office, settings):
     settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP = False
     for url in ("http://ewo.musterstadt.de/hooks", "http://127.0.0.1:8080/hooks"):
