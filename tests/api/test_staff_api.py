@@ -1,5 +1,7 @@
 """The staff API with API keys: scope, read/write, revocation, and the office's core writers."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -158,3 +160,28 @@ def test_a_key_of_another_department_cannot_check_in_or_call(client, office, clo
     check_in = f"/api/v1/staff/appointments/{appointment.reference}/check-in"
     assert client.post(check_in, headers=bearer(stranger)).status_code == 404
     assert client.post(check_in, headers=bearer(issue(office))).status_code == 200
+
+
+def test_an_administrator_creates_a_key_in_the_admin_sees_it_once_and_revokes_it(
+    admin_client, office
+):
+    answer = admin_client.post(
+        "/admin/core/apikey/add/",
+        {
+            "name": "OK.EWO",
+            "department": office.id_card.department.pk,
+            "locations": [office.location.pk],
+            "access": "write",
+        },
+        follow=True,
+    )
+    assert answer.status_code == 200
+    shown = re.search(r"amt_[\w-]+", answer.content.decode()).group(0)
+    key = ApiKey.objects.get()
+    assert key.digest != shown and shown not in key.digest  # only the digest is kept
+    assert api_keys.find(shown, now=timezone.now()) == key
+    assert shown not in admin_client.get(f"/admin/core/apikey/{key.pk}/change/").content.decode()
+    admin_client.post(
+        "/admin/core/apikey/", {"action": "revoke", "_selected_action": [key.pk]}, follow=True
+    )
+    assert api_keys.find(shown, now=timezone.now()) is None

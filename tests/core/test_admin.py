@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from amtstermin.core import accessibility, booking, devices, online_requests
+from amtstermin.core import accessibility, api_keys, booking, devices, online_requests
 from amtstermin.core.items import Item
 from amtstermin.core.models import (
     Absence,
@@ -97,6 +97,7 @@ def test_every_model_a_town_configures_is_registered():
         "AccessibilityFeedback",
         "AccessibilityStatement",
         "Absence",
+        "ApiKey",
         "Appointment",
         "Closure",
         "ContentPage",
@@ -150,6 +151,9 @@ def test_superuser_opens_change_page(admin_client, office, model):
     )
     WebhookDelivery.objects.create(
         endpoint=hook, event_id="evt_1", event_type="booked", payload="{}", created_at=NOW
+    )
+    api_keys.create(
+        name="OK.EWO", department=office.id_card.department, locations=[], access="read", now=NOW
     )
     row = model.objects.first()
     url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
