@@ -3,6 +3,8 @@ Standard Webhooks text accepts them; a receiver that is down gets every event af
 per id; a department's endpoint hears only of its own services; bodies name no person."""
 
 import json
+import socket
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -470,6 +472,26 @@ def test_an_unreachable_receiver_is_noted_and_retried(office, clock):
     delivery = WebhookDelivery.objects.get()
     assert delivery.last_status is None
     assert "ConnectionRefusedError" in delivery.last_error
+    assert delivery.next_attempt_at == clock.now + RETRY_DELAYS[0]
+
+
+@pytest.mark.timed_waits
+def test_a_receiver_that_never_answers_holds_the_worker_ten_seconds_at_most(office, clock):
+    with socket.socket() as silent:  # takes the connection, never reads nor answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        WebhookEndpoint.objects.create(
+            department=office.id_card.department,
+            name="Fachverfahren",
+            url=f"http://127.0.0.1:{silent.getsockname()[1]}/hook",
+            events=ALL,
+        )
+        started = time.monotonic()
+        book(office)
+        waited = time.monotonic() - started
+    delivery = WebhookDelivery.objects.get()
+    assert webhook_http.TOTAL_TIMEOUT <= waited < webhook_http.TOTAL_TIMEOUT + 3
+    assert delivery.last_error.startswith("TimeoutError")
     assert delivery.next_attempt_at == clock.now + RETRY_DELAYS[0]
 
 
