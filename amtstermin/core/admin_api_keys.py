@@ -12,8 +12,10 @@ from .models import ApiKey, Department, Location
 
 class NewKeyForm(forms.ModelForm):
     name = forms.CharField(label=_("name"), max_length=100, help_text=_("e.g. the system using it"))
-    department = forms.ModelChoiceField(Department.objects.all(), label=_("department"))
-    locations = forms.ModelMultipleChoiceField(
+    department: "forms.ModelChoiceField[Department]" = forms.ModelChoiceField(
+        Department.objects.all(), label=_("department")
+    )
+    locations: "forms.ModelMultipleChoiceField[Location]" = forms.ModelMultipleChoiceField(
         Location.objects.order_by("name"), label=_("locations"), required=False
     )
     everything = forms.BooleanField(
