@@ -27,7 +27,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
 from amtstermin.api import problems
 
@@ -94,9 +93,7 @@ def busy(request: HttpRequest) -> HttpResponse:
     per language in each process (the same for every page; its button reloads the page)."""
     if request.path.startswith("/api/"):
         with problems.override(request):
-            response = problems.response(
-                "busy", 503, _("Too many requests at once. Please try again in a moment.")
-            )
+            response = problems.response("busy", 503, problems.BUSY)
     else:
         response = HttpResponse(_page(), status=503)
     response["Retry-After"] = str(settings.ADMISSION_RETRY_AFTER_SECONDS)

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from amtstermin.api import problems
 from amtstermin.core.inputs import has_nul
@@ -32,7 +31,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     with a problem document instead."""
     if request.path.startswith(API):
         with problems.override(request):
-            return problems.response("bad-request", 400, _("This request cannot be read."))
+            return problems.response("bad-request", 400, problems.UNREADABLE)
     return render(request, "400.html", status=400)
 
 

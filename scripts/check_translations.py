@@ -56,6 +56,8 @@ STAFF_ONLY = (
     "api/",
     # Webhook endpoints and their delivery log exist only in the Django admin (issue 14).
     "core/models/webhooks.py",
+    # API keys too (core/admin_api_keys.py).
+    "core/models/api_key.py",
 )
 # Run inside amtstermin/ like the Makefile's `messages` target, so both see the same files.
 MAKEMESSAGES = [

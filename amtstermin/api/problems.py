@@ -9,11 +9,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://amtstermin.de/probleme/"
 LANGUAGES = ("de", "en")
+# Said by the project's middleware (bad_requests.py, admission.py) to API clients.
+UNREADABLE = _("This request cannot be read.")
+BUSY = _("Too many requests at once. Please try again in a moment.")
 
 
 class FieldError(Schema):
