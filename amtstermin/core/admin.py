@@ -477,4 +477,4 @@ class DeviceLinkAdmin(admin.ModelAdmin):
         )
 
 
-from . import admin_content, admin_sign_language, admin_webhooks  # noqa: F401,E402
+from . import admin_api_keys, admin_content, admin_sign_language, admin_webhooks  # noqa: F401,E402
