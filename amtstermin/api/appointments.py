@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from amtstermin.core import booking, captcha, limits
+from amtstermin.core import booking, limits
+from amtstermin.core import captcha as core_captcha
 from amtstermin.core.models import Appointment, Channel
 from amtstermin.core.summary import summarize
 
-from . import fields, idempotency, requested
+from . import captcha, fields, idempotency, requested
 from .problems import Problem
-from .refusals import CheckFailed, NoConsent, TooManyRequests, UnknownLanguage
+from .refusals import NoConsent, TooManyRequests, UnknownLanguage
 
 router = Router(tags=["appointments"])
 
@@ -40,7 +41,9 @@ class ReserveIn(Schema):
     consent: bool
     # A solved ALTCHA challenge (GET /captcha/challenge). Without it the time is only held until
     # the link emailed to the citizen is followed, and for a short while.
-    altcha: fields.text(captcha.MAX_PAYLOAD_LENGTH) | None = None  # type: ignore[valid-type]
+    altcha: fields.text(core_captcha.MAX_PAYLOAD_LENGTH) | None = None  # type: ignore[valid-type]
+    # Or the proof from POST /captcha/verify; a write API key needs neither.
+    proof: fields.text(500) | None = None  # type: ignore[valid-type]
 
 
 class MoveIn(Schema):
@@ -154,11 +157,7 @@ def reserve(request, body: ReserveIn):
     wanted = [(item.service, item.quantity) for item in body.items]
     items = requested.items(wanted)
     _throttled(request, now)
-    proven = False
-    if body.altcha is not None:
-        if not captcha.verify(body.altcha, now=now):
-            raise CheckFailed()
-        proven = True
+    proven = captcha.proven(request, altcha=body.altcha, proof=body.proof)
     digest = idempotency.digest_of(request)
     booked = booking.book(
         location=location,

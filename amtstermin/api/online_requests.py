@@ -5,13 +5,14 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from amtstermin.core import captcha, limits, online_requests
+from amtstermin.core import captcha as core_captcha
+from amtstermin.core import limits, online_requests
 from amtstermin.core.errors import NotRequestable
 from amtstermin.core.models import OnlineRequest, Service
 
-from . import fields, requested
+from . import captcha, fields, requested
 from .problems import Problem
-from .refusals import CheckFailed, TooManyRequests, UnknownLanguage
+from .refusals import TooManyRequests, UnknownLanguage
 
 router = Router(tags=["online requests"])
 
@@ -38,7 +39,9 @@ class RequestIn(Schema):
     language: fields.text(8) = "de"  # type: ignore[valid-type]
     data: RequestData
     # A solved ALTCHA challenge; without it the request waits until the emailed link is followed.
-    altcha: fields.text(captcha.MAX_PAYLOAD_LENGTH) | None = None  # type: ignore[valid-type]
+    altcha: fields.text(core_captcha.MAX_PAYLOAD_LENGTH) | None = None  # type: ignore[valid-type]
+    # Or the proof from POST /captcha/verify; a write API key needs neither.
+    proof: fields.text(500) | None = None  # type: ignore[valid-type]
 
 
 class RequestOut(Schema):
@@ -78,9 +81,7 @@ def submit(request, body: RequestIn):
         raise NotRequestable()
     if not limits.allow_post(limits.ONLINE_REQUEST, limits.client_address(request), now=now):
         raise TooManyRequests(limits.ONLINE_REQUEST.window_seconds)
-    proven = body.altcha is not None and captcha.verify(body.altcha, now=now)
-    if body.altcha is not None and not proven:
-        raise CheckFailed()
+    proven = captcha.proven(request, altcha=body.altcha, proof=body.proof)
     if body.language not in {code for code, _name in settings.LANGUAGES}:
         raise UnknownLanguage()
     submitted = online_requests.submit(

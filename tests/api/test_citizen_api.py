@@ -3,9 +3,11 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from amtstermin.core import booking
-from amtstermin.core.models import Appointment, AppointmentEvent, Status
+from amtstermin.core import api_keys, booking
+from amtstermin.core.models import Appointment, AppointmentEvent, OnlineRequest, Service, Status
+from tests import factories
 from tests.citizen.conftest import (
     CONTACT,
     MONDAY,
@@ -204,3 +206,87 @@ def test_unknown_keys_and_ids_are_404_problems(api, office):
     assert api.get("/services/999999").status_code == 404
     assert api.get("/services/99999999999999999999999").status_code in (404, 422)
     assert api.get("/requests/nope").status_code == 404
+
+
+def test_a_verified_challenge_gives_a_proof_that_books_once(api, office):
+    verified = api.post("/captcha/verify", {"altcha": solved_captcha()})
+    assert verified.status_code == 200
+    proof = verified.data["proof"]
+    first = api.post("/appointments", reserve_body(office, MONDAY_9, altcha=None, proof=proof))
+    assert first.status_code == 201
+    assert first.data["status"] == Status.BOOKED  # proven: booked at once, not held
+    later = berlin(2026, 12, 8, 9, 0)
+    again = api.post("/appointments", reserve_body(office, later, altcha=None, proof=proof))
+    assert again.status_code == 422
+    assert again.data["type"].endswith("/check-failed")
+    assert api.post("/captcha/verify", {"altcha": "bm9uc2Vuc2U="}).status_code == 422
+
+
+def test_a_write_api_key_vouches_for_its_users(api, office):
+    secret = api_keys.create(
+        name="Landesportal",
+        department=office.id_card.department,
+        locations=[office.location],
+        access="write",
+        now=timezone.now(),
+    ).secret
+    answer = api.post(
+        "/appointments",
+        reserve_body(office, MONDAY_9, altcha=None),
+        headers={"authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 201
+    assert answer.data["status"] == Status.BOOKED
+
+
+def melderegister_service():
+    return factories.service(
+        name="Melderegisterauskunft",
+        mode=Service.Mode.ONLINE_REQUEST,
+        request_kind=OnlineRequest.Kind.MELDEREGISTERAUSKUNFT,
+    )
+
+
+REQUESTER = {
+    "name": "Erika Mustermann",
+    "email": "erika@example.org",
+    "postal_address": "Am Markt 1\n12345 Musterstadt",
+}
+
+
+def test_an_online_request_is_submitted_and_followed_by_its_key(api):
+    service = melderegister_service()
+    body = {
+        "service": service.pk,
+        **REQUESTER,
+        "data": factories.melderegister_data(),
+        "altcha": solved_captcha(),
+    }
+    answer = api.post("/requests", body)
+    assert answer.status_code == 201, answer.data
+    assert answer.data["confirmed"] is True
+    assert answer.data["status"] == OnlineRequest.Status.SUBMITTED
+    status = api.get(f"/requests/{answer.data['key']}")
+    assert status.data["reference"] == answer.data["reference"]
+    stored = OnlineRequest.objects.get()
+    assert stored.data["last_name"] == "Muster"
+    assert stored.events.count() == 1  # "submitted", as from the form
+
+
+def test_an_online_request_breaking_a_rule_is_a_422_naming_it(api):
+    service = melderegister_service()
+    body = {
+        "service": service.pk,
+        **REQUESTER,
+        "data": factories.melderegister_data(consent=False),
+        "altcha": solved_captcha(),
+    }
+    answer = api.post("/requests", body)
+    assert answer.status_code == 422
+    assert answer.data["type"].endswith("/no-consent")
+    assert not OnlineRequest.objects.exists()
+    unconfirmed = api.post(
+        "/requests", {**body, "altcha": None, "data": factories.melderegister_data()}
+    )
+    assert unconfirmed.status_code == 201
+    assert unconfirmed.data["confirmed"] is False  # waits for the emailed link
