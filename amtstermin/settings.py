@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "amtstermin.bad_requests.refuse_nul_bytes",  # 400 before the session or a view reads one
     "amtstermin.api.idempotency.middleware",  # API POSTs with an Idempotency-Key answer once
+    "amtstermin.api.keys.audit",  # every staff API call in its key's call log
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "amtstermin.office.login.renew_idle_expiry",  # staff sessions end after 30 idle minutes

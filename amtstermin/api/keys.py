@@ -29,3 +29,22 @@ def writer(request: HttpRequest) -> StaffMember:
     if not key.may_write:
         raise PermissionDenied
     return key.staff
+
+
+def audit(get_response):
+    """Middleware: every call the staff API answered for a key goes into its call log."""
+
+    def handle(request: HttpRequest):
+        response = get_response(request)
+        key = getattr(request, "auth", None)
+        if isinstance(key, ApiKey):
+            api_keys.record_call(
+                key,
+                method=request.method or "",
+                path=request.path,
+                status=response.status_code,
+                now=timezone.now(),
+            )
+        return response
+
+    return handle

@@ -1,5 +1,5 @@
-"""Django admin for API keys: create one (its key is shown once), see when it was last used,
-revoke it. Creating and revoking go through core/api_keys.py like any other writer."""
+"""Django admin for API keys: create one (its key is shown once), see when it was last used
+and every call it made, revoke it. Creating and revoking go through core/api_keys.py."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import api_keys
-from .models import ApiKey, Department, Location
+from .models import ApiCall, ApiKey, Department, Location
 
 
 class NewKeyForm(forms.ModelForm):
@@ -77,3 +77,23 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for key in queryset:
             api_keys.revoke(key, now=now)
         self.message_user(request, _("Revoked."))
+
+
+@admin.register(ApiCall)
+class ApiCallAdmin(admin.ModelAdmin):
+    """The call log, read only: what each key read and did."""
+
+    list_display = ("at", "key", "method", "path", "status")
+    list_filter = ("key", "method", "status")
+    search_fields = ("path",)
+    date_hierarchy = "at"
+    list_select_related = ("key__staff",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.db import transaction
 
 from . import numbers
-from .models import ApiKey, Department, Location, StaffMember
+from .models import ApiCall, ApiKey, Department, Location, StaffMember
 
 # Keys look like "amt_<token>": recognisable in logs and secret scanners.
 PREFIX = "amt_"
@@ -73,3 +73,14 @@ def revoke(key: ApiKey, *, now: datetime) -> None:
     with transaction.atomic():
         ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now)
         StaffMember.objects.filter(pk=key.staff_id).update(active=False)
+
+
+def record_call(key: ApiKey, *, method: str, path: str, status: int, now: datetime) -> None:
+    """The audit trail: every staff API call under the key's name, reads included."""
+    ApiCall.objects.create(key=key, at=now, method=method[:8], path=path[:300], status=status)
+
+
+def purge_calls(before: datetime) -> int:
+    """Calls older than `before` (the retention period; core/retention.py)."""
+    deleted, _by_model = ApiCall.objects.filter(at__lt=before).delete()
+    return deleted

@@ -41,7 +41,8 @@ Fields and records, model by model (core/models/):
   phone; Django leaves expired ones in the table), and finished background task results past
   the period (the traceback of a mail that failed for good can name the address the mail
   server refused); and django-axes' staff login records (username, IP address,
-  browser) past the period.
+  browser) past the period, and the staff API's call log (api_keys.record_call: a key, a
+  method, an address, an answer) likewise.
 
 Every step is idempotent: what is purged no longer matches, so a second run finds nothing.
 Rows go in batches, each in its own short transaction, so the purge of a year's backlog never
@@ -63,6 +64,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from . import api_keys
 from .accessibility import FEEDBACK_RETENTION_DAYS
 from .models import (
     AccessibilityFeedback,
@@ -96,6 +98,7 @@ class Purged:
     task_results: int
     login_records: int
     feedback: int
+    api_calls: int
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -137,6 +140,7 @@ def purge(*, now: datetime, batch_size: int = BATCH_SIZE) -> Purged:
         ),
         login_records=_delete_login_records(before),
         feedback=_in_batches(due_feedback(now=now), _purge_feedback, batch_size=batch_size),
+        api_calls=api_keys.purge_calls(before),
     )
 
 

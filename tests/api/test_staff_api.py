@@ -1,12 +1,13 @@
 """The staff API with API keys: scope, read/write, revocation, and the office's core writers."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from amtstermin.core import api_keys, booking
+from amtstermin.core import api_keys, booking, retention
 from amtstermin.core.items import Item
 from amtstermin.core.models import ApiKey, AppointmentEvent, Channel, Counter, Status, Visit
 from tests import factories
@@ -69,7 +70,13 @@ def test_the_day_plan_shows_the_keys_department_only(api, office, client):
     # Another department's appointment does not exist for this key.
     found = client.get(f"/api/v1/staff/appointments/{theirs.reference}", headers=bearer(secret))
     assert found.status_code == 404
-    assert ApiKey.objects.get().last_used_at is not None
+    key = ApiKey.objects.get()
+    assert key.last_used_at is not None
+    # Both calls in the key's call log, the refused one too.
+    assert [(call.method, call.status) for call in key.calls.order_by("pk")] == [
+        ("GET", 200),
+        ("GET", 404),
+    ]
 
 
 def test_a_read_key_cannot_write(client, office):
@@ -185,3 +192,15 @@ def test_an_administrator_creates_a_key_in_the_admin_sees_it_once_and_revokes_it
         "/admin/core/apikey/", {"action": "revoke", "_selected_action": [key.pk]}, follow=True
     )
     assert api_keys.find(shown, now=timezone.now()) is None
+
+
+def test_the_call_log_is_purged_after_the_retention_period(office, clock):
+    key = api_keys.create(
+        name="Alt", department=office.id_card.department, locations=[], access="read", now=clock.now
+    ).key
+    api_keys.record_call(
+        key, method="GET", path="/api/v1/staff/requests", status=200, now=clock.now
+    )
+    assert retention.purge(now=clock.now + timedelta(days=10)).api_calls == 0
+    assert retention.purge(now=clock.now + timedelta(days=40)).api_calls == 1
+    assert not key.calls.exists()

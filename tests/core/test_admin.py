@@ -13,6 +13,7 @@ from amtstermin.core.models import (
     Absence,
     AccessibilityFeedback,
     AccessibilityStatement,
+    ApiCall,
     Appointment,
     Channel,
     Closure,
@@ -46,6 +47,7 @@ READ_ONLY = (
     Closure,
     AccessibilityFeedback,
     WebhookDelivery,
+    ApiCall,
 )
 
 
@@ -97,6 +99,7 @@ def test_every_model_a_town_configures_is_registered():
         "AccessibilityFeedback",
         "AccessibilityStatement",
         "Absence",
+        "ApiCall",
         "ApiKey",
         "Appointment",
         "Closure",
@@ -152,9 +155,10 @@ def test_superuser_opens_change_page(admin_client, office, model):
     WebhookDelivery.objects.create(
         endpoint=hook, event_id="evt_1", event_type="booked", payload="{}", created_at=NOW
     )
-    api_keys.create(
+    key = api_keys.create(
         name="OK.EWO", department=office.id_card.department, locations=[], access="read", now=NOW
-    )
+    ).key
+    api_keys.record_call(key, method="GET", path="/api/v1/staff/requests", status=200, now=NOW)
     row = model.objects.first()
     url = reverse(f"admin:core_{model._meta.model_name}_change", args=[row.pk])
     assert admin_client.get(url).status_code == 200

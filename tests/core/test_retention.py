@@ -193,6 +193,7 @@ def test_purge_is_idempotent(monday):
         task_results=0,
         login_records=0,
         feedback=0,
+        api_calls=0,
     )
     assert list(Appointment.objects.order_by("pk").values()) == rows
 
@@ -367,9 +368,9 @@ def test_the_command_purges_and_prints_the_counts(monday, clock):
 
     assert out.getvalue().splitlines() == [
         "appointments=3 requests=0 unconfirmed_requests=0 sessions=0 task_results=0 "
-        "login_records=0 feedback=0",
+        "login_records=0 feedback=0 api_calls=0",
         "appointments=0 requests=0 unconfirmed_requests=0 sessions=0 task_results=0 "
-        "login_records=0 feedback=0",
+        "login_records=0 feedback=0 api_calls=0",
     ]
 
 
@@ -409,6 +410,7 @@ def test_the_worker_purges_and_schedules_tomorrows_run_once(monday, db_tasks, cl
         "task_results": 0,
         "login_records": 0,
         "feedback": 0,
+        "api_calls": 0,
     }
     assert (waiting.status, waiting.run_after) == ("READY", berlin(2027, 1, 8, 3, 0))
 

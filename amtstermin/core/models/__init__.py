@@ -1,5 +1,5 @@
 from .accessibility import AccessibilityFeedback, AccessibilityStatement, SignLanguageVideo
-from .api_key import ApiKey
+from .api_key import ApiCall, ApiKey
 from .appointment import (
     CHANGEABLE,
     HOLDING,
@@ -23,6 +23,7 @@ from .visit import DeviceLink, Visit, VisitEvent, VisitItem
 from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "ApiCall",
     "ApiKey",
     "AccessibilityFeedback",
     "AccessibilityStatement",

@@ -37,3 +37,25 @@ class ApiKey(models.Model):
     @property
     def may_write(self) -> bool:
         return self.access == self.Access.WRITE
+
+
+class ApiCall(models.Model):
+    """One call of the staff API: the audit trail of what a key read or did, kept for the
+    retention period (core/retention.py). Writes are also in the appointments' history."""
+
+    key = models.ForeignKey(
+        ApiKey, on_delete=models.CASCADE, related_name="calls", verbose_name=_("API key")
+    )
+    at = models.DateTimeField(_("when"))
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("address"), max_length=300)
+    status = models.PositiveSmallIntegerField(_("answer"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("API call")
+        verbose_name_plural = _("API calls")
+        indexes = [models.Index(fields=["key", "at"], name="api_call_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
