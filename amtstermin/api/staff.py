@@ -142,11 +142,17 @@ def _appointments(staff: StaffMember):
     )
 
 
-def _changeable(staff: StaffMember, reference: str) -> Appointment:
-    """An appointment the key sees and may change; 404 if unseen, 403 if seen but not its own."""
-    appointment = _appointments(staff).filter(reference=reference[:12]).first()
+def _seen(staff: StaffMember, reference: str) -> Appointment:
+    """The appointment with this reference the key may see; 404 otherwise."""
+    appointment = _appointments(staff).filter(reference=reference[:12].upper()).first()
     if appointment is None:
         raise Http404
+    return appointment
+
+
+def _changeable(staff: StaffMember, reference: str) -> Appointment:
+    """An appointment the key sees and may change; 404 if unseen, 403 if seen but not its own."""
+    appointment = _seen(staff, reference)
     if not staff_scope.may_change(staff, appointment):
         raise PermissionDenied
     return appointment
@@ -189,11 +195,7 @@ def day_plan(request, location_id: int, date: str = DAY):
     summary="Find an appointment by its reference number",
 )
 def find(request, reference: str):
-    staff = reader(request)
-    appointment = _appointments(staff).filter(reference=reference[:12].upper()).first()
-    if appointment is None:
-        raise Http404
-    return _appointment_out(appointment)
+    return _appointment_out(_seen(reader(request), reference))
 
 
 @router.post(
@@ -239,10 +241,7 @@ def cancel(request, reference: str, body: CancelIn):
 )
 def check_in(request, reference: str):
     staff = writer(request)
-    appointment = _appointments(staff).filter(reference=reference[:12].upper()).first()
-    if appointment is None:
-        raise Http404
-    visit = visits.check_in(appointment, now=timezone.now())
+    visit = visits.check_in(_seen(staff, reference), now=timezone.now())
     return _visit_out(_visit(staff, visit.pk))
 
 

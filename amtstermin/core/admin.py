@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from . import devices, numbers
+from .admin_read_only import ReadOnly
 from .models import (
     Absence,
     Appointment,
@@ -219,20 +220,6 @@ class DocumentAdmin(TranslationAdmin):
     @admin.display(description=_("used by services"), ordering="service_count")
     def service_count(self, document: Document) -> int:
         return document.service_count  # type: ignore[attr-defined]  # annotated in get_queryset
-
-
-class ReadOnly:
-    """Shown in the admin, never added, changed or deleted there: each admin below says who
-    writes its rows instead. Put it first, before the admin base class it makes read-only."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ReadOnlyInline(ReadOnly, admin.TabularInline):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import api_keys
+from .admin_read_only import ReadOnly
 from .models import ApiCall, ApiKey, Department, Location
 
 
@@ -80,7 +81,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(admin.ModelAdmin):
+class ApiCallAdmin(ReadOnly, admin.ModelAdmin):
     """The call log, read only: what each key read and did."""
 
     list_display = ("at", "key", "method", "path", "status")
@@ -88,12 +89,3 @@ class ApiCallAdmin(admin.ModelAdmin):
     search_fields = ("path",)
     date_hierarchy = "at"
     list_select_related = ("key__staff",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

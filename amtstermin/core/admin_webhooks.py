@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import webhooks
+from .admin_read_only import ReadOnly
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .models.webhooks import new_secret
 
@@ -97,7 +98,7 @@ class DeliveryState(admin.SimpleListFilter):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: the log of what was sent where and how the receiver answered. (Not through
     admin.ReadOnly: admin.py imports this module, and the core keeps no import cycles.)"""
 
@@ -129,15 +130,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "payload",
     )
     actions = ["send_again"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description=_("Send the selected deliveries again"))
     def send_again(self, request, queryset) -> None:
