@@ -81,7 +81,7 @@ def emit(event: str, subject: Appointment | OnlineRequest, *, now: datetime) -> 
         )
         if event in endpoint.events
     ]
-    if not endpoints:
+    if not endpoints or not _was_announced(subject):
         return 0
     require_transaction()  # the delivery rows and tasks commit with the event, or not at all
     event_id = new_event_id()
@@ -104,6 +104,15 @@ def emit(event: str, subject: Appointment | OnlineRequest, *, now: datetime) -> 
         )
         deliver_webhook.enqueue(delivery_id=delivery.pk)
     return len(endpoints)
+
+
+def _was_announced(subject: Appointment | OnlineRequest) -> bool:
+    """Whether receivers heard of `subject`: a hold cancelled or lapsed before its confirmation
+    was never "booked" for them, so its end is no news either."""
+    if not isinstance(subject, Appointment):
+        return True
+    announced = (AppointmentEvent.Kind.BOOKED, AppointmentEvent.Kind.CONFIRMED)
+    return subject.events.filter(kind__in=announced).exists()
 
 
 def new_event_id() -> str:

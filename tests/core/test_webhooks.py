@@ -204,6 +204,21 @@ def test_a_hold_is_reported_once_its_owner_confirms_it(office, receiver):
     assert types(receiver) == ["appointment.booked"]
 
 
+def test_a_hold_cancelled_before_its_confirmation_is_no_news(office, receiver):
+    endpoint(office.id_card.department, receiver)
+    held = booking.book(
+        location=office.location,
+        items=[Item(office.id_card)],
+        start=MONDAY,
+        contact=ERIKA,
+        channel=Channel.ONLINE,
+        now=NOW,
+        require_confirmation=True,
+    ).appointment
+    booking.cancel(appointment=held, now=NOW, channel=Channel.ONLINE)
+    assert receiver.received == []
+
+
 def test_online_requests_report_submitted_answered_and_rejected(receiver):
     department = factories.department()
     service = factories.service(
