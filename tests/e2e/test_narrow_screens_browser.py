@@ -45,11 +45,12 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 320, "height": 640}
 SCREENSHOTS = os.environ.get("E2E_SCREENSHOTS")
 FACES = ("citizen", "office", "display")
-# Not pages: downloads (a calendar file, a CSV, the sign language video), the queue's htmx
-# fragment, the display's feed, and two links that would end the visit being measured (logging
-# out, switching language).
+# Not pages: downloads (a calendar file, a clerk's calendar feed, a CSV, the sign language
+# video), the queue's htmx fragment, the display's feed, and two links that would end the visit
+# being measured (logging out, switching language).
 NOT_PAGES = {
     "calendar",
+    "feed",
     "statistics_csv",
     "sign_language_video",
     "counter_queue",
@@ -93,7 +94,9 @@ def routes() -> list[tuple[str, str, str]]:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, route, face or _face(entry))
             elif isinstance(entry, URLPattern):
-                where = face or entry.callback.__module__.split(".")[1]
+                # amtstermin.<face>.…; the API's views live in django-ninja's modules.
+                module = entry.callback.__module__.split(".")
+                where = face or (module[1] if module[0] == "amtstermin" else None)
                 if where in FACES and entry.name not in NOT_PAGES:
                     found.append((where, route, entry.name))
 
