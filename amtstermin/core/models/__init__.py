@@ -21,6 +21,7 @@ from .organisation import FEDERAL_STATES, Counter, Department, Location, public_
 from .staff import Absence, Closure, RosterBlock, StaffMember
 from .visit import DeviceLink, Visit, VisitEvent, VisitItem
 from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .wish import Wish, WishItem, WishOffer, WishToken
 
 __all__ = [
     "ApiCall",
@@ -64,5 +65,9 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
+    "Wish",
+    "WishItem",
+    "WishOffer",
+    "WishToken",
     "public_holidays",
 ]

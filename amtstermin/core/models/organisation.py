@@ -94,6 +94,11 @@ class Location(models.Model):
         default=30,
         validators=[MinValueValidator(1)],
     )
+    wish_offer_minutes = models.PositiveIntegerField(
+        _("how long a time offered from the wish-list is held (minutes)"),
+        default=120,
+        validators=[MinValueValidator(1)],
+    )
     rerelease_minutes = models.PositiveIntegerField(
         _("delay before a cancelled time is offered online again (minutes)"),
         default=15,
