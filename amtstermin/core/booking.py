@@ -177,6 +177,31 @@ def _book_once(
             now=now,
         )
     lifetime = hold_minutes(location, proven=not unproven_network)
+    appointment = _insert(
+        location,
+        items,
+        start,
+        end,
+        staff_id,
+        contact,
+        channel=channel,
+        hold_until=now + timedelta(minutes=lifetime) if reserve else None,
+        now=now,
+        idempotency_key=idempotency_key,
+        unproven_network=unproven_network,
+    )
+    token = issue_access_token(appointment, now=now)
+    _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED, now=now)
+    versions.bump_bookings(location.pk)
+    return Booked(appointment, token)
+
+
+def _insert(
+    location, items, start, end, staff_id, contact, *, channel, hold_until, now, **extra
+) -> Appointment:
+    """The appointment row, its items and its first history entry (reserved while `hold_until`
+    is set, else booked), inside the caller's checks and transaction."""
+    day = location.local_date(start)
     appointment = Appointment.objects.create(
         # 40 random bits: a collision is so rare that the unique constraint and the retry of
         # the whole booking (IntegrityError) handle it without a query per booking.
@@ -186,32 +211,71 @@ def _book_once(
         start=start,
         end=end,
         channel=channel,
-        status=Status.RESERVED if reserve else Status.BOOKED,
+        status=Status.RESERVED if hold_until else Status.BOOKED,
         waiting_day=day,
         waiting_number=numbers.next_waiting_number(location, day),
         name=contact.name,
         email=contact.email,
-        email_key=email_key,
+        email_key=limits.normalise_email(contact.email),
         phone=contact.phone,
         language=contact.language,
-        hold_expires_at=now + timedelta(minutes=lifetime) if reserve else None,
-        unproven_network=unproven_network or "",
-        idempotency_key=idempotency_key or None,
+        hold_expires_at=hold_until,
+        unproven_network=extra.get("unproven_network") or "",
+        idempotency_key=extra.get("idempotency_key") or None,
         created_at=now,
     )
     AppointmentItem.objects.bulk_create(
         AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
         for item in items
     )
-    _record(
-        appointment,
-        AppointmentEvent.Kind.RESERVED if reserve else AppointmentEvent.Kind.BOOKED,
-        now,
-    )
-    token = issue_access_token(appointment, now=now)
-    _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED, now=now)
+    kind = AppointmentEvent.Kind.RESERVED if hold_until else AppointmentEvent.Kind.BOOKED
+    _record(appointment, kind, now)
+    return appointment
+
+
+def hold_for_wish(
+    *, location: Location, items: Sequence[Item], start: datetime, contact: Contact, now: datetime
+) -> Appointment:
+    """A time held for a wish-list offer (core/wishes/), inside the caller's transaction: a
+    reserved appointment nobody else can book or be offered until it is confirmed (accepted),
+    cancelled (declined) or expires (lapsed) after the location's wish_offer_minutes.
+
+    Sees a cancelled time before its re-release delay: the wish-list is served before anyone
+    online. Sends no mail (the offer's mail says more). Raises SlotTaken if nobody qualified is
+    free at `start`; a lost race leaves the caller's transaction usable (a savepoint).
+    """
+    require_transaction()
+    items = list(items)
+    start, now = _utc(start), _utc(now)
+    validate(items, location)
+    locks.share(location.pk)
+    length = units_needed(items, location)
+    end = start + timedelta(minutes=length * location.slot_minutes)
+    try:
+        with transaction.atomic():
+            if stale := booking_sql.stale_holds(start, end, now=now):
+                _expire(Appointment.objects.filter(pk__in=stale), now=now)
+            staff_days = _staff_days(
+                location, items, start, channel=Channel.ONLINE, now=now, held_back=False
+            )
+            staff_id = _pick(location, staff_days, items, start, length)
+            if staff_id is None:
+                raise SlotTaken()
+            appointment = _insert(
+                location,
+                items,
+                start,
+                end,
+                staff_id,
+                contact,
+                channel=Channel.ONLINE,
+                hold_until=now + timedelta(minutes=location.wish_offer_minutes),
+                now=now,
+            )
+    except IntegrityError:
+        raise SlotTaken() from None  # PostgreSQL's guard: a concurrent booking won
     versions.bump_bookings(location.pk)
-    return Booked(appointment, token)
+    return appointment
 
 
 def confirm(*, appointment: Appointment, now: datetime) -> Appointment:
@@ -532,12 +596,21 @@ def _expire(candidates, *, now: datetime) -> int:
     return len(stale)
 
 
-def _staff_days(location, items, start, *, channel, now, exclude=None) -> list[engine.StaffDay]:
+def _staff_days(
+    location, items, start, *, channel, now, exclude=None, held_back=True
+) -> list[engine.StaffDay]:
     """Free time on the day of `start` of each clerk skilled for every item."""
     day = location.local_date(start)
     services = service_ids(items)
     loaded = capacity.load(
-        location, day, day, channel=channel, now=now, exclude=exclude, services=services
+        location,
+        day,
+        day,
+        channel=channel,
+        now=now,
+        exclude=exclude,
+        services=services,
+        held_back=held_back,
     )
     return loaded.staff_days[day]
 

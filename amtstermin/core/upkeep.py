@@ -24,6 +24,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from . import booking, outbox, retention, webhooks
+from .wishes import rounds as wishes
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +53,14 @@ def schedule_minutely(*, run_after: datetime) -> bool:
 
 
 def tend(*, now: datetime) -> dict[str, int]:
-    """Expire lapsed holds, re-queue stale tasks and overdue webhooks, keep the daily purge."""
+    """Expire lapsed holds, re-queue stale tasks and overdue webhooks, keep the daily purge,
+    serve the wish-list."""
     expired = booking.expire_holds(now=now)
     requeued = outbox.requeue_stale(now=now)
     retention.schedule_daily(now=now)
     resent = webhooks.resend_overdue(now=now)
     webhooks.purge_log(now=now)
-    return {"expired": expired, "requeued": requeued, "webhooks": resent}
+    return {"expired": expired, "requeued": requeued, "webhooks": resent, **wishes.tend(now=now)}
 
 
 @task()

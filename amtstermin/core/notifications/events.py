@@ -16,3 +16,8 @@ class MailEvent(models.TextChoices):
 # An online request's first mail when it came without the proof of work: please confirm. Its
 # other mails are named by the status they report (OnlineRequest.Status).
 CONFIRM_REQUEST = "confirm-request"
+
+# The wish-list's mails (notifications/wish_mail.py): please confirm your mailbox; a time is
+# held for you, accept or decline.
+WISH_VERIFY = "verify"
+WISH_OFFER = "offer"

@@ -16,6 +16,10 @@ RESCHEDULE_PATH = "/termin/verwalten/{token}/verschieben/"
 BOOK_PATH = "/termin/"
 # The status page of an online request (Melderegisterauskunft, Steuer-ID).
 REQUEST_PATH = "/antrag/{token}/"
+# A wish on the wish-list: its page (status, cancel), the mailbox check and an offer.
+WISH_PATH = "/termin/wunsch/{token}/"
+WISH_VERIFY_PATH = "/termin/wunsch/{token}/bestaetigen/"
+WISH_OFFER_PATH = "/termin/wunsch/{token}/angebot/"
 
 
 def manage_url(token: str) -> str:
@@ -49,6 +53,20 @@ def book_url() -> str:
 def request_url(token: str) -> str:
     """The status page of an online request."""
     return settings.SITE_URL + REQUEST_PATH.format(token=token)
+
+
+def wish_url(token: str) -> str:
+    return settings.SITE_URL + WISH_PATH.format(token=token)
+
+
+def wish_verify_url(token: str) -> str:
+    """Asks before it counts: only the page's button (POST) verifies, never a mail scanner."""
+    return settings.SITE_URL + WISH_VERIFY_PATH.format(token=token)
+
+
+def wish_offer_url(token: str) -> str:
+    """The offer with its accept and decline buttons (POST after the page)."""
+    return settings.SITE_URL + WISH_OFFER_PATH.format(token=token)
 
 
 def mail_key(message_id: str) -> str:

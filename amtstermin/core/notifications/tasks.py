@@ -9,7 +9,7 @@ from django_tasks import task
 from .. import outbox
 from ..models import Appointment
 from ..transactions import require_transaction
-from . import mail, request_mail
+from . import mail, request_mail, wish_mail
 from .events import MailEvent
 from .reminders import reminder_due
 
@@ -62,6 +62,22 @@ def send_online_request_mail(*, request_id: int, event: str, attempt: int = 1) -
         what=f"Mail {event} for online request {request_id}",
         attempt=attempt,
         arguments={"request_id": request_id, "event": event},
+    )
+
+
+@task()
+def send_wish_mail(
+    *, wish_id: int, event: str, offer_id: int | None = None, attempt: int = 1
+) -> None:
+    """Send a wish-list mail (the mailbox check, an offer) once (notifications/wish_mail.py)."""
+    outbox.deliver_or_retry(
+        send_wish_mail,
+        lambda: wish_mail.deliver(
+            wish_id=wish_id, event=event, offer_id=offer_id, now=timezone.now()
+        ),
+        what=f"Wish mail {event} for wish {wish_id}",
+        attempt=attempt,
+        arguments={"wish_id": wish_id, "event": event, "offer_id": offer_id},
     )
 
 

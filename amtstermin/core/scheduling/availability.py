@@ -81,6 +81,7 @@ def compute(
     last: date | None = None,
     exclude: int | None = None,
     cached: bool = False,
+    held_back: bool = True,
 ) -> Availability:
     """Free starts per day for `items` between `first` and `last`, clipped to the window.
 
@@ -94,12 +95,19 @@ def compute(
         return Availability(location, {}, {})
     length = units_needed(items, location)
     wanted = service_ids(items)
-    if cached and (first, last, exclude) == (bounds.first, bounds.last, None):
+    if cached and held_back and (first, last, exclude) == (bounds.first, bounds.last, None):
         grids = capacity.day_grids(location, first, last)
         free = _cached_free(location, grids, wanted, length, channel=channel, now=now)
     else:
         loaded = capacity.load(
-            location, first, last, channel=channel, now=now, exclude=exclude, services=wanted
+            location,
+            first,
+            last,
+            channel=channel,
+            now=now,
+            exclude=exclude,
+            services=wanted,
+            held_back=held_back,
         )
         grids = loaded.grids
         free = _free(loaded, wanted, length)

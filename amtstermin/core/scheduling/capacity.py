@@ -63,11 +63,13 @@ def load(
     now: datetime,
     exclude: int | None = None,
     services: frozenset[int] | None = None,
+    held_back: bool = True,
 ) -> Capacity:
     """Free time per staff member and day from `first` to `last` (local dates, inclusive).
 
     Online bookings see only online-bookable roster blocks, and a cancelled time only after the
-    location's re-release delay. `exclude` ignores one appointment (the one being rescheduled).
+    location's re-release delay (`held_back=False`: at once, for the wish-list, which is served
+    before anyone online). `exclude` ignores one appointment (the one being rescheduled).
     `services` loads only the staff skilled for all of them (a booking needs no one else).
     """
     grids = day_grids(location, first, last)
@@ -87,7 +89,14 @@ def load(
     if not staff_ids:
         return Capacity(location, grids, {grid.day: [] for grid in grids})
     rows = capacity_sql.interval_rows(
-        location.pk, staff_ids, range_start, range_end, online=online, now=now, exclude=exclude
+        location.pk,
+        staff_ids,
+        range_start,
+        range_end,
+        online=online,
+        now=now,
+        exclude=exclude,
+        held_back=held_back,
     )
     busy = _busy(location, grids, rows, staff_ids)
     holidays = location.holidays_between(first, last)

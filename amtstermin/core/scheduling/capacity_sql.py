@@ -83,6 +83,7 @@ def interval_rows(
     online: bool,
     now: datetime,
     exclude: int | None = None,
+    held_back: bool = True,
 ) -> list[IntervalRow]:
     """Time taken between `start` and `end`: appointments that hold their time, absences, and
     the location's closures (staff id None: for everyone).
@@ -101,7 +102,7 @@ def interval_rows(
         f"{sql.column(appointment, 'hold_expires_at')} > %s))"
     )
     taking_params: list = [*holding, Status.RESERVED, sql.moment(now)]
-    if online:
+    if online and held_back:
         taking += f" OR ({a_status} = %s AND {sql.column(appointment, 'online_release_at')} > %s)"
         taking_params += [Status.CANCELLED, sql.moment(now)]
     taking += ")"
