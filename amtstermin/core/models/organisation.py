@@ -94,6 +94,15 @@ class Location(models.Model):
         default=30,
         validators=[MinValueValidator(1)],
     )
+    release_time = models.TimeField(
+        _("new days are released at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: the horizon's last day is bookable from midnight. Set (e.g. 07:30): it opens "
+            "online only at this time, after the wish-list was served, and the start page says so."
+        ),
+    )
     wish_offer_minutes = models.PositiveIntegerField(
         _("how long a time offered from the wish-list is held (minutes)"),
         default=120,
