@@ -48,6 +48,7 @@ def key(page: str, draft: Draft, location: Location, query: str, *, now: datetim
         draft.several_locations,
         query,
         bounds.first,
+        bounds.last,  # a day released at the location's release time
         -(-int(bounds.earliest.timestamp()) // unit),  # the first start the grid still allows
     )
     return PageKey("wizard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest(), location.pk)

@@ -20,12 +20,27 @@ class Window:
     earliest: datetime
 
 
-def window(location: Location, *, channel: str, now: datetime) -> Window:
-    """Online: after the minimum notice and within the horizon. Staff: from now on, same horizon."""
+# The wish-list sees a day released at a published time (Location.release_time) this much
+# earlier than anyone online: the minute job serves the waiting wishes in between.
+WISHES_AHEAD = timedelta(minutes=10)
+
+
+def window(location: Location, *, channel: str, now: datetime, for_wishes: bool = False) -> Window:
+    """Online: after the minimum notice and within the horizon, whose last day opens only at
+    the location's release time if it has one. Staff: from now on, the whole horizon.
+
+    `for_wishes`: the wish-list's view of the online window, which sees a released day
+    WISHES_AHEAD before the public does.
+    """
     notice = location.min_notice_minutes if channel == Channel.ONLINE else 0
     today = location.local_date(now)
     earliest = now.astimezone(UTC) + timedelta(minutes=notice)
-    return Window(today, location.last_bookable_day(today), earliest)
+    last = location.last_bookable_day(today)
+    if channel == Channel.ONLINE and location.release_time is not None:
+        released = datetime.combine(today, location.release_time, tzinfo=location.zone)
+        if now < released - (WISHES_AHEAD if for_wishes else timedelta(0)):
+            last -= timedelta(days=1)
+    return Window(today, last, earliest)
 
 
 @dataclass
@@ -81,21 +96,23 @@ def compute(
     last: date | None = None,
     exclude: int | None = None,
     cached: bool = False,
-    held_back: bool = True,
+    for_wishes: bool = False,
 ) -> Availability:
     """Free starts per day for `items` between `first` and `last`, clipped to the window.
 
     `cached` (the whole window only) serves the free time from the cache while the location's
-    version is unchanged; notice and horizon are applied afresh on every call.
+    version is unchanged; notice and horizon are applied afresh on every call. `for_wishes`:
+    what the wish-list may be offered, ahead of everyone online (a cancelled time before its
+    re-release delay, a released day before its release time).
     """
-    bounds = window(location, channel=channel, now=now)
+    bounds = window(location, channel=channel, now=now, for_wishes=for_wishes)
     first = max(first or bounds.first, bounds.first)
     last = min(last or bounds.last, bounds.last)
     if last < first:
         return Availability(location, {}, {})
     length = units_needed(items, location)
     wanted = service_ids(items)
-    if cached and held_back and (first, last, exclude) == (bounds.first, bounds.last, None):
+    if cached and not for_wishes and (first, last, exclude) == (bounds.first, bounds.last, None):
         grids = capacity.day_grids(location, first, last)
         free = _cached_free(location, grids, wanted, length, channel=channel, now=now)
     else:
@@ -107,7 +124,7 @@ def compute(
             now=now,
             exclude=exclude,
             services=wanted,
-            held_back=held_back,
+            held_back=not for_wishes,
         )
         grids = loaded.grids
         free = _free(loaded, wanted, length)
@@ -140,9 +157,9 @@ def _cached_free(location, grids, wanted, length, *, channel, now) -> dict[date,
     """
     stored_version = Location.objects.values_list("version", flat=True).get(pk=location.pk)
     services = ",".join(str(service) for service in sorted(wanted))
-    key = (
-        f"availability:{location.pk}:{stored_version}:{channel}:{grids[0].day}:{length}:{services}"
-    )
+    # Both ends: a day released at its release time lengthens the window.
+    days = f"{grids[0].day}:{grids[-1].day}"
+    key = f"availability:{location.pk}:{stored_version}:{channel}:{days}:{length}:{services}"
     counter, entry = versions.bookings_with(location.pk, key)
     if isinstance(entry, tuple) and entry[0] == counter:
         return entry[1]

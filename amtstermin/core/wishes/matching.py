@@ -63,7 +63,7 @@ def earliest(
         now=now,
         channel=Channel.ONLINE,
         last=wish.latest_date,
-        held_back=False,
+        for_wishes=True,
     )
     length = units_needed(items, location) * location.slot_minutes
     for day in found.days():
