@@ -110,10 +110,12 @@ class LocationAdmin(ChangesCapacity, TranslationAdmin):
                     "federal_state",
                     "slot_minutes",
                     "horizon_days",
+                    "release_time",
                     "min_notice_minutes",
                     "requires_email_confirmation",
                     "hold_minutes",
                     "rerelease_minutes",
+                    "wish_offer_minutes",
                     "max_online_per_email",
                     "reminder_hours",
                 )
