@@ -163,7 +163,15 @@ def too_many(request: HttpRequest, error: TooManyRequests) -> HttpResponse:
 
 
 # Routers last: each module's operations join this API in the order of the documentation.
-from . import appointments, availability, captcha, catalogue, online_requests, staff  # noqa: E402
+from . import (  # noqa: E402
+    appointments,
+    availability,
+    captcha,
+    catalogue,
+    online_requests,
+    staff,
+    wishes,
+)
 
-for module in (catalogue, availability, captcha, appointments, online_requests, staff):
+for module in (catalogue, availability, captcha, appointments, wishes, online_requests, staff):
     api.add_router("", module.router)
