@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .appointment import Appointment
 from .catalog import Service
 from .organisation import Location
+from .staff import StaffMember
 
 ALL_WEEKDAYS = 0b1111111  # bit 0 Monday … bit 6 Sunday
 
@@ -31,7 +32,8 @@ class Wish(models.Model):
     latest_time = models.TimeField(_("ending by"), null=True, blank=True)
     latest_date = models.DateField(_("latest day"))
     name = models.CharField(_("name"), max_length=120)
-    email = models.EmailField(_("email"))
+    # Empty for a wish left by phone without one: no mails, the desk calls (wishes/store.py).
+    email = models.EmailField(_("email"), blank=True)
     # The mailbox as the limits count it (one waiting wish per mailbox and set of services).
     email_key = models.CharField(max_length=254, db_index=True, editable=False)
     services_key = models.CharField(max_length=200, editable=False)
@@ -43,6 +45,17 @@ class Wish(models.Model):
     # The queue's order: the moment the mailbox was proven (an unproven wish holds no place).
     verified_at = models.DateTimeField(_("email checked"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The office's part: who left it for a caller (and vouched for the caller instead of a
+    # mailbox), who placed it directly (an urgent case) and the appointment that was booked.
+    left_by = models.ForeignKey(
+        StaffMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    placed_by = models.ForeignKey(
+        StaffMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    placed_appointment = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["verified_at", "pk"]
