@@ -8,11 +8,13 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
+from ninja import Status as Answer
+from pydantic import Field
 
 from amtstermin.core import booking, limits
 from amtstermin.core import captcha as core_captcha
-from amtstermin.core.models import Appointment, Channel
+from amtstermin.core.models import Appointment, Channel, Status
 from amtstermin.core.summary import summarize
 
 from . import captcha, fields, idempotency, requested
@@ -31,7 +33,7 @@ class ItemIn(Schema):
 
 class ReserveIn(Schema):
     location: fields.Id
-    items: list[ItemIn]
+    items: list[ItemIn] = Field(min_length=1, max_length=requested.MOST_ITEMS)
     start: fields.Instant
     name: fields.text(120, shortest=1)  # type: ignore[valid-type]
     email: fields.text(254, shortest=3)  # type: ignore[valid-type]
@@ -102,7 +104,7 @@ def appointment_out(request: HttpRequest, appointment: Appointment, key: str) ->
         "waiting_number": summary.waiting_number,
         "hold_expires_at": (
             appointment.hold_expires_at.isoformat()
-            if appointment.status == "reserved" and appointment.hold_expires_at
+            if summary.status == Status.RESERVED and appointment.hold_expires_at
             else None
         ),
         "items": [
@@ -169,7 +171,7 @@ def reserve(request, body: ReserveIn):
         idempotency_key=f"api:{digest[:60]}" if digest else None,
         unproven_network=None if proven else limits.client_network(request),
     )
-    return Status(
+    return Answer(
         201, {**appointment_out(request, booked.appointment, booked.token), "key": booked.token}
     )
 

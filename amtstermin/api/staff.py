@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from amtstermin.core import booking, inputs, online_requests, staff_scope, visits
 from amtstermin.core.errors import OutsideHorizon
@@ -79,7 +80,7 @@ class WalkInItem(Schema):
 
 
 class WalkInIn(Schema):
-    items: list[WalkInItem]
+    items: list[WalkInItem] = Field(min_length=1, max_length=requested.MOST_ITEMS)
     # Let in although the location is closed (someone in the door just before closing).
     despite_closed: bool = False
 
