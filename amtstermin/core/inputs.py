@@ -7,7 +7,8 @@ concerns a day outside EARLIEST..LATEST, so such a value counts as invalid like 
 parsers return None and form fields report an error.
 """
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,18 @@ def parse_instant(text: str | None) -> datetime | None:
     except OverflowError:  # "0001-01-01T00:30:00+01:00" is in the year 0 in UTC
         return None
     return moment if EARLIEST <= day <= LATEST else None
+
+
+CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+
+def parse_time_of_day(text: str | None) -> time | None:
+    """A wall-clock time as <input type=time> sends it ("09:30", 00:00 to 23:59); None for
+    anything else, seconds included."""
+    if not text or len(text) != 5:
+        return None
+    found = CLOCK.fullmatch(text)
+    return time(int(found[1]), int(found[2])) if found else None
 
 
 def parse_id(text: str | None) -> int | None:
