@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from .. import limits, numbers
+from .. import limits, numbers, staff_scope
 from ..errors import InvalidContact, NoItems, NotOffered
 from ..items import Item, validate
-from ..models import Location, Wish, WishItem, WishOffer, WishToken
+from ..models import Location, StaffMember, Wish, WishItem, WishOffer, WishToken
 from ..notifications.events import WISH_VERIFY as VERIFY
 from ..notifications.tasks import send_wish_mail
 from . import offers
@@ -62,49 +62,64 @@ def leave(
     """Store a wish, unverified: it takes its place in the queue when the mailed link is
     followed (verify). Raises a BookingError for services no chosen location offers, a window
     that has ended or holds no weekday, or a mailbox that already waits for these services."""
-    items = list(items)
-    if not items:
-        raise NoItems()
-    if not wanted.locations:
-        raise NotOffered()
-    for location in wanted.locations:
-        validate(items, location)
-    if not wanted.weekdays & 0b1111111:
-        raise NoDays()
-    if wanted.latest_date < min(location.local_date(now) for location in wanted.locations):
-        raise OutsideWindow()
-    if wanted.earliest_time and wanted.latest_time and wanted.earliest_time >= wanted.latest_time:
-        raise OutsideWindow()
+    items = _checked(items, wanted, now)
     wisher = _clean(wisher)
     email_key = limits.normalise_email(wisher.email)
     key = services_key(items)
     if _open(email_key, key).exists():
         raise AlreadyWishing()
     with transaction.atomic():
-        wish = Wish.objects.create(
-            reference=numbers.new_reference(),
-            weekdays=wanted.weekdays & 0b1111111,
-            earliest_time=wanted.earliest_time,
-            latest_time=wanted.latest_time,
-            latest_date=wanted.latest_date,
-            name=wisher.name,
-            email=wisher.email,
-            email_key=email_key,
-            services_key=key,
-            phone=wisher.phone,
-            language=wisher.language,
-            urgent=bool(urgent_reason.strip()),
-            urgent_reason=urgent_reason.strip()[:300],
-            created_at=now,
-        )
-        wish.locations.set(wanted.locations)
-        WishItem.objects.bulk_create(
-            WishItem(wish=wish, service=item.service, quantity=item.quantity) for item in items
-        )
+        wish = _create(items, wanted, wisher, email_key, now=now, urgent_reason=urgent_reason)
         token = numbers.new_token()
         WishToken.objects.create(wish=wish, digest=numbers.digest(token), created_at=now)
         send_wish_mail.enqueue(wish_id=wish.pk, event=VERIFY)
     return Left(wish, token)
+
+
+def leave_for_caller(
+    *,
+    items: Sequence[Item],
+    wanted: Wanted,
+    wisher: Wisher,
+    staff: StaffMember,
+    now: datetime,
+    urgent_reason: str = "",
+) -> Wish:
+    """A wish taken by phone or at the desk. With an email address it waits for the mailed
+    check like any other; without one the staff member vouches for the caller: it joins the
+    queue at once, gets no mail, and the desk calls the phone number with an offer. Raises
+    PermissionDenied outside `staff`'s scope (their department's services, their locations),
+    InvalidContact without a phone number to call, and what leave() raises."""
+    items = list(items)
+    _check_scope(staff, items, wanted.locations)
+    if wisher.email.strip():
+        left = leave(
+            items=items, wanted=wanted, wisher=wisher, now=now, urgent_reason=urgent_reason
+        )
+        left.wish.left_by = staff
+        left.wish.save(update_fields=["left_by"])
+        return left.wish
+    items = _checked(items, wanted, now)
+    phone = " ".join(wisher.phone.split())
+    if not phone:
+        raise InvalidContact()
+    wisher = _clean(wisher, email_needed=False)
+    # The phone number stands for the mailbox in the one-open-wish rule.
+    email_key = "phone:" + "".join(char for char in phone if char.isdigit())
+    key = services_key(items)
+    if _open(email_key, key).exists():
+        raise AlreadyWishing()
+    try:
+        with transaction.atomic():
+            wish = _create(items, wanted, wisher, email_key, now=now, urgent_reason=urgent_reason)
+            wish.status = Wish.Status.WAITING
+            wish.verified_at = now
+            wish.left_by = staff
+            wish.save(update_fields=["status", "verified_at", "left_by"])
+    except IntegrityError:
+        raise AlreadyWishing() from None
+    _serve_soon(wish)
+    return wish
 
 
 def verify(*, wish: Wish, now: datetime) -> Wish:
@@ -169,6 +184,58 @@ def find_by_token(token: str, *, mailed: bool = False) -> Wish | None:
     return found.wish if found else None
 
 
+def _checked(items: Sequence[Item], wanted: Wanted, now: datetime) -> list[Item]:
+    items = list(items)
+    if not items:
+        raise NoItems()
+    if not wanted.locations:
+        raise NotOffered()
+    for location in wanted.locations:
+        validate(items, location)
+    if not wanted.weekdays & 0b1111111:
+        raise NoDays()
+    if wanted.latest_date < min(location.local_date(now) for location in wanted.locations):
+        raise OutsideWindow()
+    if wanted.earliest_time and wanted.latest_time and wanted.earliest_time >= wanted.latest_time:
+        raise OutsideWindow()
+    return items
+
+
+def _create(items, wanted: Wanted, wisher: Wisher, email_key: str, *, now, urgent_reason) -> Wish:
+    wish = Wish.objects.create(
+        reference=numbers.new_reference(),
+        weekdays=wanted.weekdays & 0b1111111,
+        earliest_time=wanted.earliest_time,
+        latest_time=wanted.latest_time,
+        latest_date=wanted.latest_date,
+        name=wisher.name,
+        email=wisher.email,
+        email_key=email_key,
+        services_key=services_key(items),
+        phone=wisher.phone,
+        language=wisher.language,
+        urgent=bool(urgent_reason.strip()),
+        urgent_reason=urgent_reason.strip()[:300],
+        created_at=now,
+    )
+    wish.locations.set(wanted.locations)
+    WishItem.objects.bulk_create(
+        WishItem(wish=wish, service=item.service, quantity=item.quantity) for item in items
+    )
+    return wish
+
+
+def _check_scope(staff: StaffMember, items: Sequence[Item], locations: Sequence[Location]):
+    departments = staff_scope.visible_departments(staff)
+    visible = staff_scope.visible_locations(staff)
+    foreign = {item.service.department_id for item in items} - set(
+        departments.values_list("pk", flat=True)
+    )
+    unseen = {location.pk for location in locations} - set(visible.values_list("pk", flat=True))
+    if not staff.active or foreign or unseen:
+        raise PermissionDenied
+
+
 def _open(email_key: str, key: str):
     return Wish.objects.filter(
         email_key=email_key,
@@ -177,16 +244,17 @@ def _open(email_key: str, key: str):
     )
 
 
-def _clean(wisher: Wisher) -> Wisher:
+def _clean(wisher: Wisher, *, email_needed: bool = True) -> Wisher:
     name = " ".join(wisher.name.split())
     email = wisher.email.strip()
     languages = {code for code, _label in settings.LANGUAGES}
     if not name or len(name) > 120 or len(wisher.phone) > 40 or wisher.language not in languages:
         raise InvalidContact()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise InvalidContact() from None
+    if email or email_needed:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidContact() from None
     return Wisher(name, email, " ".join(wisher.phone.split()), wisher.language)
 
 
