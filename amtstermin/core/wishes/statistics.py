@@ -66,6 +66,8 @@ def figures(
     rows = answered.values_list("state", "decided_at", "wish__verified_at", "wish__items__service")
     for state, decided_at, verified_at, service_id in rows:
         if state == WishOffer.State.ACCEPTED:
+            if decided_at is None or verified_at is None:  # the filters exclude it
+                continue
             waited[service_id].append((decided_at - verified_at).total_seconds() / 3600)
         elif state == WishOffer.State.DECLINED:
             declined[service_id] += 1
