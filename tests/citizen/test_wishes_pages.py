@@ -252,3 +252,16 @@ def test_an_offer_not_of_this_wish_or_not_a_number_is_gone(client, office):
     for posted in ({}, {"angebot": "x"}, {"angebot": "99999999999999999999999"}):
         response = client.post(reverse("citizen:wish_offer", args=[key]), posted)
         assert response.status_code == 410
+
+
+@pytest.mark.parametrize(
+    "field", ["locations", "weekdays", "earliest_time", "latest_time", "latest_date"]
+)
+@pytest.mark.parametrize(
+    "value", ["²", "7", "-1", "1e400", "9" * 30, "0001-01-01", "99:99", "09:30:00", "x" * 5000]
+)
+def test_hostile_values_are_refused_with_422(client, office, field, value):
+    choose_services(client, office)
+    response = client.post(reverse("citizen:wish"), wish_form(office, **{field: value}))
+    assert response.status_code == 422
+    assert not Wish.objects.exists()
