@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("amtstermin.office.statistics.urls")),
     path("", include("amtstermin.office.rosters.urls")),
     path("", include("amtstermin.office.requests.urls")),
+    path("", include("amtstermin.office.wishes.urls")),
     path("", include("amtstermin.office.appointments.urls")),
     path("", include("amtstermin.office.accessibility.urls")),
     path("", include("amtstermin.office.calendar_feed.urls")),

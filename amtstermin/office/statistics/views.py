@@ -13,13 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from amtstermin.core import statistics
-from amtstermin.core.models import Location, StaffMember
+from amtstermin.core.models import Department, Location, StaffMember
 from amtstermin.core.staff_scope import sees_everything
 
 from ..access import staff_view, visible_departments, visible_locations
-from . import figures
+from . import figures, wishes
 from .forms import PeriodForm
 
+# The departments whose figures a lead sees; None: every one (an administrator).
+Scope = list[Department] | None
+Comparison = statistics.Comparison
 LEADS = [StaffMember.Role.TEAM_LEAD, StaffMember.Role.ADMINISTRATOR]
 
 
@@ -41,7 +44,7 @@ def choose(request: HttpRequest, staff: StaffMember) -> HttpResponse:
 @staff_view(roles=LEADS)
 @require_GET
 def location(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
-    place, form, compared = _compute(request, staff, location_id)
+    place, form, compared, departments = _compute(request, staff, location_id)
     period = compared.current.period
     context = {
         "location": place,
@@ -54,6 +57,7 @@ def location(request: HttpRequest, staff: StaffMember, location_id: int) -> Http
         "earlier": urlencode(_query(period.previous())),
         "later": urlencode(_query(period.following())),
         "query": urlencode(_query(period)),
+        "wishes": wishes.section(place, period, departments=departments),
     }
     return render(request, "office/statistics/location.html", context)
 
@@ -61,7 +65,7 @@ def location(request: HttpRequest, staff: StaffMember, location_id: int) -> Http
 @staff_view(roles=LEADS)
 @require_GET
 def download(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResponse:
-    place, _form, compared = _compute(request, staff, location_id)
+    place, _form, compared, _departments = _compute(request, staff, location_id)
     response = HttpResponse(
         statistics.as_csv(compared.current, compared.previous),
         content_type="text/csv; charset=utf-8",
@@ -77,14 +81,14 @@ def _form(request: HttpRequest, staff: StaffMember, place: Location | None = Non
     return PeriodForm(request.GET, locations=visible_locations(staff), today=today)
 
 
-def _compute(request, staff, location_id) -> tuple[Location, PeriodForm, statistics.Comparison]:
+def _compute(request, staff, location_id) -> tuple[Location, PeriodForm, Comparison, Scope]:
     place = get_object_or_404(visible_locations(staff), pk=location_id)
     form = _form(request, staff, place)
     departments = None if sees_everything(staff) else list(visible_departments(staff))
     compared = statistics.compare(
         place, form.chosen_period(), now=timezone.now(), departments=departments
     )
-    return place, form, compared
+    return place, form, compared, departments
 
 
 def _query(period: statistics.Period) -> dict[str, str]:
