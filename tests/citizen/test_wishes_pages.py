@@ -265,3 +265,42 @@ def test_hostile_values_are_refused_with_422(client, office, field, value):
     response = client.post(reverse("citizen:wish"), wish_form(office, **{field: value}))
     assert response.status_code == 422
     assert not Wish.objects.exists()
+
+
+def test_a_full_calendar_offers_the_wish_list_prominently(client, office):
+    office.clerk.roster.all().delete()
+    choose_services(client, office)
+    response = client.get(reverse("citizen:day"))
+    assertContains(response, "Derzeit keine freien Zeiten")
+    assertContains(response, f'class="kern-btn kern-btn--primary" href="{reverse("citizen:wish")}"')
+    assertNotContains(response, "Keine passende Zeit? Auf die Wunschliste")
+
+
+def test_moving_an_appointment_offers_no_wish_list(client, office):
+    booked = book_directly(office, MONDAY_9)
+    response = client.get(reverse("citizen:reschedule", args=[booked.token]))
+    assert response.status_code == 200
+    assertNotContains(response, reverse("citizen:wish"))
+
+
+def test_the_sent_page_links_to_the_wish_with_the_browsers_key(client, office):
+    choose_services(client, office)
+    wish = leave(client, office)
+    page = client.get(reverse("citizen:wish_sent"))
+    key = client.session["wish_left"]["token"]
+    assertContains(page, reverse("citizen:wish_status", args=[key]))
+    assertContains(client.get(reverse("citizen:wish_status", args=[key])), "zählt noch nicht")
+    assert wish.status == Wish.Status.UNVERIFIED
+
+
+def test_a_second_wish_of_the_mailbox_is_refused_when_confirmed(client, office):
+    """Two unconfirmed wishes for the same services: the second confirmation is refused."""
+    full_window(office)
+    choose_services(client, office)
+    leave(client, office)
+    first = mailed_key("bestaetigen")
+    leave(client, office, latest_date="2026-12-14")
+    second = mailed_key("bestaetigen")
+    assert client.post(reverse("citizen:wish_verify", args=[first])).status_code == 302
+    response = client.post(reverse("citizen:wish_verify", args=[second]))
+    assertContains(response, "bereits auf der Wunschliste", status_code=409)

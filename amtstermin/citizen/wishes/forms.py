@@ -98,6 +98,9 @@ class WishForm(ContactForm):
 
     def __init__(self, *args, locations: list[Location], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "We send the link to confirm your wish and every time we hold for you to this address."
+        )
         self.places = {place.pk: place for place in locations}
         self.fields["locations"].choices = [
             (str(place.pk), f"{place.name}, {place.street}, {place.postcode} {place.city}")

@@ -89,7 +89,8 @@ def sent(request: HttpRequest) -> HttpResponse:
     left = request.session.get(SENT_KEY)
     if not isinstance(left, dict):
         return redirect("citizen:services")
-    return render(request, "citizen/wishes/sent.html", {"email": left.get("email", "")})
+    context = {"email": left.get("email", ""), "token": left.get("token", "")}
+    return render(request, "citizen/wishes/sent.html", context)
 
 
 @token_page
