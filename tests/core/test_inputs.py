@@ -1,12 +1,32 @@
 """The one parser of outside values: days, months, instants and ids, each bounded."""
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from amtstermin.core import inputs
 from tests import factories
+
+
+@pytest.mark.parametrize(
+    "text, clock",
+    [
+        ("09:30", time(9, 30)),
+        ("00:00", time(0, 0)),
+        ("23:59", time(23, 59)),
+        ("24:00", None),
+        ("09:60", None),
+        ("9:30", None),
+        ("09:30:00", None),  # seconds: <input type=time> sends none without a step
+        ("０９:３０", None),  # full-width digits
+        ("09:3\x00", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_time_of_day_is_read_as_hours_and_minutes_only(text, clock):
+    assert inputs.parse_time_of_day(text) == clock
 
 
 @pytest.mark.parametrize(
