@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 
 from .. import booking
-from ..errors import BookingError
+from ..errors import BookingError, NotChangeable
 from ..models import Appointment, Status, Wish, WishOffer
 from .errors import OfferGone
 from .tasks import serve_wishes
@@ -87,7 +87,10 @@ def _end_hold(appointment: Appointment, *, now: datetime) -> None:
     if appointment.status == Status.RESERVED:
         # Its mail says nothing new to the citizen, who just said no.
         with booking.without_mail():
-            booking.cancel(appointment=appointment, now=now, channel=appointment.channel)
+            try:
+                booking.cancel(appointment=appointment, now=now, channel=appointment.channel)
+            except NotChangeable:
+                pass  # the hold lapsed (or its time began) before the minute job noted it
 
 
 def _close(offer: WishOffer, state: str, wish_status: str, *, now: datetime) -> None:
