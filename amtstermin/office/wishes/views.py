@@ -8,11 +8,11 @@ from datetime import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from amtstermin.core.errors import BookingError, SlotTaken
 from amtstermin.core.items import Item
@@ -118,10 +118,11 @@ def _when(wish: Wish) -> str:
 
 
 @staff_view()
-@require_POST
 def answer(request: HttpRequest, staff: StaffMember, reference: str) -> HttpResponse:
     """Accept or decline the open offer for the caller on the phone."""
-    wish = _wish(staff, reference)
+    wish = _wish(staff, reference)  # first: a wish outside the scope is a 404 for any method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     offers = getattr(wish, "open_offers", [])
     action = request.POST.get("action")
     if not offers or action not in ("accept", "decline"):
