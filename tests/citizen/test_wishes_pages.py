@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from amtstermin.core import booking
+from amtstermin.core import booking, limits
 from amtstermin.core.models import Channel, Status, Wish, WishOffer
 from amtstermin.core.wishes import rounds
 from tests.citizen.conftest import CONTACT, MONDAY_9, book_directly, choose_services
@@ -304,3 +304,11 @@ def test_a_second_wish_of_the_mailbox_is_refused_when_confirmed(client, office):
     assert client.post(reverse("citizen:wish_verify", args=[first])).status_code == 302
     response = client.post(reverse("citizen:wish_verify", args=[second]))
     assertContains(response, "bereits auf der Wunschliste", status_code=409)
+
+
+def test_past_the_booking_limit_a_wish_gets_the_too_many_attempts_page(client, office, monkeypatch):
+    monkeypatch.setattr(limits, "BOOKING", limits.Rate("booking", posts=0, window_seconds=600))
+    choose_services(client, office)
+    response = client.post(reverse("citizen:wish"), wish_form(office))
+    assertContains(response, "Zu viele Versuche", status_code=429)
+    assert not Wish.objects.exists()
