@@ -79,6 +79,8 @@ def test_the_calendar_links_to_the_wish_list(client, office):
     response = client.get(reverse("citizen:day"))
     assertContains(response, reverse("citizen:wish"))
     assertContains(response, "Keine passende Zeit? Auf die Wunschliste")
+    times = client.get(f"{reverse('citizen:time')}?tag=2026-12-07")
+    assertContains(times, "Keine passende Zeit? Auf die Wunschliste")
 
 
 def test_a_wish_carries_the_drafts_services_and_quantities(client, office):
