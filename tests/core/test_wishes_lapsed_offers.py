@@ -1,6 +1,6 @@
-"""An offer whose hold lapsed before the minute job noticed: cancelling the wish or declining
-the offer still works (found by the state machine, test_wishes_state_machine.py), and the time
-is free for the next one."""
+"""Late answers, as the state machine (test_wishes_state_machine.py) met them: an offer whose
+hold lapsed before the minute job noticed can still be declined and its wish cancelled; an
+offer whose time has begun can no longer be accepted."""
 
 from datetime import timedelta
 
@@ -8,6 +8,8 @@ import pytest
 
 from amtstermin.core.models import Status, Wish, WishOffer
 from amtstermin.core.wishes import offers, rounds, store
+from amtstermin.core.wishes.errors import OfferGone
+from tests.conftest import berlin
 from tests.core.test_wishes import verified_wish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -44,3 +46,15 @@ def test_declining_an_offer_that_lapsed_unnoticed_passes_the_wish_on(office, clo
     rounds.tend(now=clock.now)
     first.appointment.refresh_from_db()
     assert first.appointment.status == Status.EXPIRED
+
+
+def test_an_offer_cannot_be_accepted_once_its_time_has_begun(office, clock):
+    clock.now = berlin(2026, 12, 7, 8, 30)  # Monday: the nine is offered, held until 10:30
+    wish = verified_wish(office)
+    offer = wish.offers.get()
+    assert offer.appointment.hold_expires_at > offer.appointment.start
+    clock.now = offer.appointment.start + timedelta(minutes=10)
+    with pytest.raises(OfferGone):
+        offers.accept(offer=offer, now=clock.now)
+    offer.appointment.refresh_from_db()
+    assert offer.appointment.status == Status.RESERVED  # not booked in the past

@@ -18,11 +18,12 @@ MOST_LAPSES = 2
 
 def accept(*, offer: WishOffer, now: datetime) -> Appointment:
     """Book the offered time: the citizen's confirmation mail follows, with reference, waiting
-    number and links. Accepting twice is harmless; raises OfferGone once declined or lapsed."""
+    number and links. Accepting twice is harmless; raises OfferGone once declined or lapsed,
+    or once the offered time has begun (a hold may outlast a start close at hand)."""
     offer = _current(offer)
     if offer.state == WishOffer.State.ACCEPTED:
         return offer.appointment
-    if offer.state != WishOffer.State.OPEN:
+    if offer.state != WishOffer.State.OPEN or offer.appointment.start <= now:
         raise OfferGone()
     try:
         appointment = booking.confirm(appointment=offer.appointment, now=now)
