@@ -193,7 +193,7 @@ def test_the_statistics_page_shows_the_wish_list_per_service(client, office, lea
     url = reverse("office:statistics_location", kwargs={"location_id": office.location.pk})
     page = client.get(url, {"period": "week", "day": "2026-12-04"})
     assertContains(page, "Wunschliste")
-    assertContains(page, "Wartezeit bis zur Zusage (Median)")
+    assertContains(page, "Median bis Zusage")
     # Personalausweis: 2 wishes, 50 % booked, accepted at once (0,0 h), nothing declined.
     assertContains(page, '<td class="kern-table__cell kern-table__cell--numeric">50 %</td>')
     assertContains(page, "0,0 Std.")
