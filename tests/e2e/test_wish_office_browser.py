@@ -61,6 +61,9 @@ def test_a_lead_takes_a_wish_by_phone_books_its_offer_and_places_an_urgent_one(
 
     page.get_by_role("button", name="Wunsch speichern").click()
     expect(page).to_have_title(re.compile("^Fehler:"))
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Wählen Sie mindestens eine Dienstleistung")
+    expect(summary).to_contain_text("Geben Sie eine Telefonnummer oder eine E-Mail-Adresse an.")
     look(page, axe, "wishoffice-leave-errors")
 
     page.get_by_label("Personalausweis").fill("1")

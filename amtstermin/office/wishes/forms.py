@@ -116,11 +116,11 @@ class LeaveForm(ServiceQuantities):
 
     def clean(self):
         data = super().clean()
+        if not data.get("email") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", _("Enter a phone number or an email address."))
         counted = [self.field_name(service) for service in self.services]
         if not any(name in self.errors for name in counted) and not self.items():
             raise forms.ValidationError(_("Choose at least one service: enter how many."))
-        if not data.get("email") and not data.get("phone") and "phone" not in self.errors:
-            self.add_error("phone", _("Enter a phone number or an email address."))
         return data
 
 
