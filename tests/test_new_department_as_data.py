@@ -267,6 +267,7 @@ def open_location(admin: Client) -> int:
             "requires_email_confirmation": "on",
             "hold_minutes": 30,
             "rerelease_minutes": 15,
+            "wish_offer_minutes": 120,
             "max_online_per_email": 2,
             "reminder_hours": 24,
             "waiting_prefix": "N",

@@ -15,6 +15,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from amtstermin.core import online_requests, rosters
+from amtstermin.core.items import Item
 from amtstermin.core.models import (
     Absence,
     Appointment,
@@ -29,8 +30,11 @@ from amtstermin.core.models import (
     StaffMember,
     Visit,
     VisitEvent,
+    Wish,
+    WishOffer,
 )
 from amtstermin.core.staff_scope import covers_location
+from amtstermin.core.wishes import store as wishes
 from amtstermin.office.desk_booking import keys
 from tests import factories
 from tests.conftest import berlin
@@ -48,6 +52,8 @@ TRACKED = (
     Closure,
     OnlineRequest,
     OnlineRequestEvent,
+    Wish,
+    WishOffer,
     Location,  # its version: every change of free time bumps it
 )
 
@@ -91,9 +97,19 @@ def mitte(office, citizen, colleague):
         data={"date_of_birth": "1975-06-30", "place_of_birth": "Köln"},
         now=berlin(2026, 12, 1, 8, 0),
     ).request
+    # A caller's urgent wish (no email: counted at once), served with an open offer.
+    wish = wishes.leave_for_caller(
+        items=[Item(office.id_card)],
+        wanted=wishes.Wanted(locations=[where], latest_date=berlin(2026, 12, 11).date()),
+        wisher=wishes.Wisher("Paul Anrufer", "", "0171 5550199"),
+        staff=colleague,
+        now=NOW,
+        urgent_reason="Reise in zehn Tagen",
+    )
     return SimpleNamespace(
         location=where,
         counter=counter,
+        wish=wish,
         appointment=citizen,
         waiting=visit(where, office.id_card, "A-001"),
         called=visit(
@@ -173,6 +189,22 @@ POSTS = {
     "roster_absence_remove": ("", lambda m, user: {"row": m.absence.pk, "confirm": "1"}),
     "roster_closure": ("", lambda m, user: _period(reason="Betriebsausflug")),
     "roster_closure_remove": ("", lambda m, user: {"row": m.closure.pk, "confirm": "1"}),
+    "wish_answer": ("", lambda m, user: {"action": "decline"}),
+    "wish_place": (
+        "",
+        lambda m, user: {"start": f"{m.location.pk}|{berlin(2026, 12, 7, 10, 0).isoformat()}"},
+    ),
+    "wish_leave": (
+        "",
+        lambda m, user: {
+            f"service-{m.id_card.pk}": "1",
+            "weekdays": ["0", "1"],
+            "latest_date": "2026-12-11",
+            "name": "Max Beispiel",
+            "phone": "0171 5550123",
+            "language": "de",
+        },
+    ),
 }
 # Allowed to the Standesamt too, on its own behalf: choosing a counter (the session only) and
 # calling its own next visitor (nobody is waiting for it).
@@ -191,6 +223,8 @@ def _post(client, m, name: str, user):
         kwargs = {"reference": m.application.reference}
     if route.startswith("appointment_"):
         kwargs = {"reference": m.appointment.reference}
+    if route in ("wish_answer", "wish_place"):
+        kwargs = {"reference": m.wish.reference}
     url = reverse(f"office:{route}", kwargs=kwargs) + query.format(block=m.block.pk)
     return client.post(url, data(m, user))
 
@@ -222,6 +256,8 @@ def test_every_office_post_is_in_the_list(client, mitte):
         if pattern.name in POSTS or pattern.name in SITE_WIDE_POSTS | PERSONAL_POSTS:
             continue
         kwargs = {"location_id": mitte.location.pk, "reference": mitte.appointment.reference}
+        if pattern.name.startswith("wish_"):
+            kwargs["reference"] = mitte.wish.reference
         kwargs = {name: kwargs[name] for name in pattern.pattern.converters}
         response = client.post(reverse(f"office:{pattern.name}", kwargs=kwargs))
         expected = 200 if pattern.name in PAGES_FOR_ANY_METHOD else 405
