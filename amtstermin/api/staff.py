@@ -255,9 +255,7 @@ def walk_in(request, location_id: int, body: WalkInIn):
     staff = writer(request)
     location = _location(staff, location_id)
     items = requested.items([(item.service, item.quantity) for item in body.items])
-    if not staff_scope.sees_everything(staff) and any(
-        item.service.department_id != staff.department_id for item in items
-    ):
+    if not staff_scope.owns_services(staff, [item.service for item in items]):
         raise PermissionDenied
     visit = visits.walk_in(location, items, now=timezone.now(), despite_closed=body.despite_closed)
     return Status(201, _visit_out(_visit(staff, visit.pk)))
@@ -270,18 +268,12 @@ def walk_in(request, location_id: int, body: WalkInIn):
 )
 def call_next(request, counter_id: int, body: CallIn):
     staff = writer(request)
-    counter = Counter.objects.filter(pk=requested.bounded_id(counter_id) or 0).first()
-    if counter is None or not staff_scope.can_see_location(staff, counter.location):
+    counters = Counter.objects.select_related("location")
+    counter = counters.filter(pk=requested.bounded_id(counter_id) or 0).first()
+    clerk = StaffMember.objects.filter(pk=body.clerk).first()
+    if counter is None or clerk is None:
         raise Http404
-    clerk = StaffMember.objects.filter(pk=body.clerk, active=True, user__isnull=False).first()
-    same_department = clerk is not None and (
-        staff_scope.sees_everything(staff) or clerk.department_id == staff.department_id
-    )
-    if (
-        clerk is None
-        or not same_department
-        or not staff_scope.can_see_location(clerk, counter.location)
-    ):
+    if not staff_scope.may_call_for(staff, clerk, counter.location):
         raise Http404
     called = visits.call_next(clerk, counter, now=timezone.now())
     return _visit_out(_visit(staff, called.pk)) if called else None

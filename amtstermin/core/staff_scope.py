@@ -15,6 +15,8 @@ scope covering all of them (`covers_location`): in practice an administrator, or
 department is the only one at that location.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import (
@@ -22,6 +24,7 @@ from .models import (
     AppointmentItem,
     Department,
     Location,
+    Service,
     StaffMember,
     Visit,
     VisitItem,
@@ -110,3 +113,23 @@ def of_own_department(queryset: QuerySet[Visit], staff: StaffMember) -> QuerySet
         visit=OuterRef("pk"), service__department_id=staff.department_id
     )
     return queryset.filter(Exists(own_service))
+
+
+def owns_services(staff: StaffMember, services: Iterable[Service]) -> bool:
+    """Whether every one of `services` is of a department `staff` may act for."""
+    if not staff.active:
+        return False
+    return sees_everything(staff) or all(
+        service.department_id == staff.department_id for service in services
+    )
+
+
+def may_call_for(staff: StaffMember, clerk: StaffMember, location: Location) -> bool:
+    """Whether `staff` (a system's key, a lead) may press "next" for `clerk` at `location`: a
+    clerk with a login, of a department in scope, working there, at a location in scope."""
+    if not (staff.active and clerk.active and clerk.user_id is not None):
+        return False
+    same_department = sees_everything(staff) or clerk.department_id == staff.department_id
+    return (
+        same_department and can_see_location(staff, location) and can_see_location(clerk, location)
+    )

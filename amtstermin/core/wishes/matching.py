@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from .. import booking
 from ..errors import SlotTaken
@@ -22,16 +23,22 @@ def serve(location: Location, *, now: datetime) -> int:
     waiting = (
         Wish.objects.filter(status=Wish.Status.WAITING, locations=location)
         .order_by("verified_at", "pk")
-        .prefetch_related("items__service")
+        .prefetch_related(
+            "items__service",
+            # The times each was offered here before, in the same round trips, not one a wish.
+            Prefetch(
+                "offers",
+                queryset=WishOffer.objects.filter(appointment__location=location)
+                .only("wish_id", "appointment__start")
+                .select_related("appointment"),
+                to_attr="offered_here",
+            ),
+        )
     )
     for wish in waiting:
         items = [Item(row.service, row.quantity) for row in wish.items.all()]
         # Never offered again: the times this wish was offered here before (declined, lapsed).
-        before = frozenset(
-            wish.offers.filter(appointment__location=location).values_list(
-                "appointment__start", flat=True
-            )
-        )
+        before = frozenset(past.appointment.start for past in wish.offered_here)
         alike = (
             before,
             wish.services_key,

@@ -226,13 +226,9 @@ def _create(items, wanted: Wanted, wisher: Wisher, email_key: str, *, now, urgen
 
 
 def _check_scope(staff: StaffMember, items: Sequence[Item], locations: Sequence[Location]):
-    departments = staff_scope.visible_departments(staff)
     visible = staff_scope.visible_locations(staff)
-    foreign = {item.service.department_id for item in items} - set(
-        departments.values_list("pk", flat=True)
-    )
     unseen = {location.pk for location in locations} - set(visible.values_list("pk", flat=True))
-    if not staff.active or foreign or unseen:
+    if unseen or not staff_scope.owns_services(staff, [item.service for item in items]):
         raise PermissionDenied
 
 

@@ -8,19 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from amtstermin.core import inputs
 from amtstermin.core.models import Location
+from amtstermin.core.models.staff import WEEKDAYS
 from amtstermin.service_quantities import ServiceQuantities
 
 from .. import contact_fields
 
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
 SHOW = [
     ("open", _("Waiting and offered")),
     ("offered", _("With an open offer")),
