@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
-from . import booking_sql, limits, numbers, staff_scope, webhooks
+from . import booking_sql, limits, numbers, sql, staff_scope, webhooks
 from .errors import (
     HoldExpired,
     InvalidContact,
@@ -152,21 +152,31 @@ def _book_once(
     location, items, start, contact, channel, now, idempotency_key, reserve, unproven_network
 ) -> Booked:
     email_key = limits.normalise_email(contact.email)
-    if channel == Channel.ONLINE:
-        # First, before any row lock: it may wait for another booking of the same mailbox.
-        limits.check_active_limit(location, email_key, now=now)
-    locks.share(location.pk)
-    if unproven_network:
-        limits.lock_unproven_day(location, location.local_date(start))
+    day = location.local_date(start)
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
-    if stale := booking_sql.stale_holds(start, end, now=now):
-        _expire(Appointment.objects.filter(pk__in=stale), now=now)
-    staff_days = _staff_days(location, items, start, channel=channel, now=now)
+    # Locks and reads in one round trip (core/sql.py), in the order they must be taken.
+    with sql.batch() as batch:
+        if channel == Channel.ONLINE and email_key:
+            # First, before the location's: it may wait for another booking of the mailbox.
+            batch.run(limits.mailbox_lock(location, email_key))
+            mailbox = batch.send(booking_sql.active_online(location.pk, email_key, now=now))
+        batch.run(locks.sharing(location.pk))
+        if unproven_network:
+            batch.run(limits.unproven_day_lock(location, day))
+        stale = batch.send(booking_sql.stale_holds(start, end, now=now))
+        loaded = capacity.send_day(
+            batch, location, day, channel=channel, now=now, services=service_ids(items)
+        )
+    if channel == Channel.ONLINE and email_key:
+        limits.check_active_count(location, mailbox.rows())
+    if stale_ids := [row[0] for row in stale.rows()]:
+        # Their time reads as free already; expired, they no longer meet the overlap guard.
+        _expire(Appointment.objects.filter(pk__in=stale_ids), now=now)
+    staff_days = loaded().staff_days[day]
     staff_id = _pick(location, staff_days, items, start, length)
     if staff_id is None:
         raise _Taken()
-    day = location.local_date(start)
     if unproven_network:
         limits.check_unproven_hold(
             location,
@@ -177,21 +187,23 @@ def _book_once(
             now=now,
         )
     lifetime = hold_minutes(location, proven=not unproven_network)
-    appointment = _insert(
-        location,
-        items,
-        start,
-        end,
-        staff_id,
-        contact,
-        channel=channel,
-        hold_until=now + timedelta(minutes=lifetime) if reserve else None,
-        now=now,
-        idempotency_key=idempotency_key,
-        unproven_network=unproven_network,
-    )
-    token = issue_access_token(appointment, now=now)
-    _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED, now=now)
+    # The rows after the appointment's own are not read back: they go out in one round trip.
+    with sql.batch():
+        appointment = _insert(
+            location,
+            items,
+            start,
+            end,
+            staff_id,
+            contact,
+            channel=channel,
+            hold_until=now + timedelta(minutes=lifetime) if reserve else None,
+            now=now,
+            idempotency_key=idempotency_key,
+            unproven_network=unproven_network,
+        )
+        token = issue_access_token(appointment, now=now)
+        _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED, now=now)
     versions.bump_bookings(location.pk)
     return Booked(appointment, token)
 
@@ -200,7 +212,7 @@ def _insert(
     location, items, start, end, staff_id, contact, *, channel, hold_until, now, **extra
 ) -> Appointment:
     """The appointment row, its items and its first history entry (reserved while `hold_until`
-    is set, else booked), inside the caller's checks and transaction."""
+    is set, else booked), inside the caller's checks and transaction (and batch, core/sql.py)."""
     day = location.local_date(start)
     appointment = Appointment.objects.create(
         # 40 random bits: a collision is so rare that the unique constraint and the retry of
@@ -224,10 +236,9 @@ def _insert(
         idempotency_key=extra.get("idempotency_key") or None,
         created_at=now,
     )
-    AppointmentItem.objects.bulk_create(
-        AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
-        for item in items
-    )
+    for item in items:
+        row = AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
+        sql.execute(sql.insert(row))
     kind = AppointmentEvent.Kind.RESERVED if hold_until else AppointmentEvent.Kind.BOOKED
     _record(appointment, kind, now)
     return appointment
@@ -253,7 +264,7 @@ def hold_for_wish(
     end = start + timedelta(minutes=length * location.slot_minutes)
     try:
         with transaction.atomic():
-            if stale := booking_sql.stale_holds(start, end, now=now):
+            if stale := _stale_holds(start, end, now=now):
                 _expire(Appointment.objects.filter(pk__in=stale), now=now)
             staff_days = _staff_days(
                 location, items, start, channel=Channel.ONLINE, now=now, held_back=False
@@ -388,7 +399,7 @@ def _reschedule_once(appointment, items, start, now, channel, actor) -> Appointm
         limits.lock_unproven_day(location, location.local_date(start))
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
-    if stale := [pk for pk in booking_sql.stale_holds(start, end, now=now) if pk != appointment.pk]:
+    if stale := [pk for pk in _stale_holds(start, end, now=now) if pk != appointment.pk]:
         _expire(Appointment.objects.filter(pk__in=stale), now=now)
     staff_days = _staff_days(
         location, items, start, channel=channel, now=now, exclude=appointment.pk
@@ -547,8 +558,10 @@ def issue_access_token(appointment: Appointment, *, now: datetime) -> str:
     Never a mailed key: those come from the mail's Message-ID (notifications/links.mail_key).
     """
     token = numbers.new_token()
-    AccessToken.objects.create(
-        appointment=appointment, digest=numbers.digest(token), created_at=now
+    sql.execute(
+        sql.insert(
+            AccessToken(appointment=appointment, digest=numbers.digest(token), created_at=now)
+        )
     )
     return token
 
@@ -594,6 +607,10 @@ def _expire(candidates, *, now: datetime) -> int:
     for location_id in {appointment.location_id for appointment in stale}:
         versions.bump_bookings(location_id)
     return len(stale)
+
+
+def _stale_holds(start: datetime, end: datetime, *, now: datetime) -> list[int]:
+    return [row[0] for row in sql.fetch(*booking_sql.stale_holds(start, end, now=now))]
 
 
 def _staff_days(
@@ -669,7 +686,7 @@ def _locked(appointment: Appointment) -> Appointment:
 
 
 def _record(appointment, kind, now, *, channel=None, detail=None, actor=None) -> None:
-    AppointmentEvent.objects.create(
+    entry = AppointmentEvent(
         appointment=appointment,
         kind=kind,
         at=now,
@@ -677,6 +694,7 @@ def _record(appointment, kind, now, *, channel=None, detail=None, actor=None) ->
         detail=detail or {},
         staff=actor,
     )
+    sql.execute(sql.insert(entry))
     if event := webhooks.APPOINTMENT_EVENTS.get(kind):
         webhooks.emit(event, appointment, now=now)
 

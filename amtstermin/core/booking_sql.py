@@ -10,9 +10,9 @@ from . import sql
 from .models import Appointment, Channel, Service, Status
 
 
-def active_online(location_id: int, email_key: str, *, now: datetime) -> int:
-    """Upcoming online appointments of a mailbox at a location that hold their time: booked,
-    or reserved and not expired (limits.check_active_limit)."""
+def active_online(location_id: int, email_key: str, *, now: datetime) -> sql.Statement:
+    """Counts upcoming online appointments of a mailbox at a location that hold their time:
+    booked, or reserved and not expired (limits.check_active_count reads the row)."""
     a = Appointment
     status, expires = sql.column(a, "status"), sql.column(a, "hold_expires_at")
     query = (
@@ -23,11 +23,12 @@ def active_online(location_id: int, email_key: str, *, now: datetime) -> int:
     )
     moment = sql.moment(now)
     params = [location_id, email_key, Channel.ONLINE, moment, Status.BOOKED, Status.RESERVED]
-    return sql.fetch(query, [*params, moment])[0][0]
+    return query, [*params, moment]
 
 
-def stale_holds(start: datetime, end: datetime, *, now: datetime) -> list[int]:
-    """Ids of reserved holds past their lifetime that overlap start..end (booking._expire)."""
+def stale_holds(start: datetime, end: datetime, *, now: datetime) -> sql.Statement:
+    """Selects the ids of reserved holds past their lifetime that overlap start..end
+    (booking._expire)."""
     a = Appointment
     expires = sql.column(a, "hold_expires_at")
     query = (
@@ -35,7 +36,7 @@ def stale_holds(start: datetime, end: datetime, *, now: datetime) -> list[int]:
         f"AND {expires} <= %s AND {sql.column(a, 'start')} < %s AND {sql.column(a, 'end')} > %s"
     )
     params = [Status.RESERVED, sql.moment(now), sql.moment(end), sql.moment(start)]
-    return [row[0] for row in sql.fetch(query, params)]
+    return query, params
 
 
 def offered(location_id: int, service_ids: list[int]) -> set[int]:

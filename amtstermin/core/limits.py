@@ -24,9 +24,10 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from . import booking_sql
+from . import sql
 from .errors import TooManyActive, TooManyUnconfirmedRequests, TooManyUnproven
 from .models import Appointment, Location, OnlineRequest, Status
+from .sql import Statement
 
 
 @dataclass(frozen=True)
@@ -104,51 +105,53 @@ def _unquoted(local: str) -> str:
     return local
 
 
-def check_active_limit(location: Location, email_key: str, *, now: datetime) -> None:
+def check_active_count(location: Location, rows: list[tuple]) -> None:
     """Refuse one more online booking for a mailbox at its limit. Raises TooManyActive.
 
-    Counts upcoming online appointments at `location` that hold their time: booked, or
-    reserved and not yet expired. Runs inside the booking transaction, which it first locks
-    against other bookings for the same mailbox: without that, two concurrent requests would
-    each count the same appointments and both book (a reseller's script sends many at once).
+    `rows`: of booking_sql.active_online, which counts upcoming online appointments at
+    `location` that hold their time, read in the booking transaction after mailbox_lock():
+    without that lock, two concurrent requests would each count the same appointments and both
+    book (a reseller's script sends many at once).
     """
-    if not email_key:
-        return
-    if not transaction.get_connection().in_atomic_block:
-        raise transaction.TransactionManagementError(
-            "check_active_limit() runs inside the booking transaction."
-        )
-    _lock_mailbox(location, email_key)
-    if booking_sql.active_online(location.pk, email_key, now=now) >= location.max_online_per_email:
+    if rows[0][0] >= location.max_online_per_email:
         raise TooManyActive()
 
 
-def _lock_mailbox(location: Location, email_key: str) -> None:
+def mailbox_lock(location: Location, email_key: str) -> Statement | None:
     """Serialise bookings for one mailbox at one location until the transaction ends.
 
     PostgreSQL: a transaction-level advisory lock on a 64-bit hash of the pair, so only
     bookings for the same mailbox wait for each other (a hash collision merely makes two
     unrelated mailboxes wait, never lets one through). SQLite needs nothing: BEGIN IMMEDIATE
-    already runs one writer at a time (settings.py).
+    already runs one writer at a time (settings.py). A statement, for a batch (core/sql.py).
     """
-    _advisory_lock(f"{location.pk}:{email_key}")
+    return _advisory_lock(f"{location.pk}:{email_key}")
 
 
 def lock_unproven_day(location: Location, day: date) -> None:
+    """Take unproven_day_lock at once."""
+    _run(unproven_day_lock(location, day))
+
+
+def unproven_day_lock(location: Location, day: date) -> Statement | None:
     """Holds without the proof of work of one location's day wait for each other here (bookings
     hold the location's lock only shared). Take it before reading free time, so a hold that
     waited sees the time the one before it took."""
-    _advisory_lock(f"unproven:{location.pk}:{day.isoformat()}")
+    return _advisory_lock(f"unproven:{location.pk}:{day.isoformat()}")
 
 
-def _advisory_lock(name: str) -> None:
-    """A PostgreSQL transaction-level lock on `name` (see _lock_mailbox); nothing on SQLite."""
+def _advisory_lock(name: str) -> Statement | None:
+    """A PostgreSQL transaction-level lock on `name` (see mailbox_lock); None on SQLite."""
     if connection.vendor != "postgresql":
-        return
+        return None
     digest = salted_hmac("amtstermin.core.limits.mailbox", name, algorithm="sha256")
     lock_id = int.from_bytes(digest.digest()[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+    return "SELECT pg_advisory_xact_lock(%s)", [lock_id]
+
+
+def _run(statement: Statement | None) -> None:
+    if statement is not None:
+        sql.execute(statement)
 
 
 def hit(scope: str, client: str, *, limit: int, window_seconds: int, now: datetime) -> bool:
@@ -299,13 +302,13 @@ def check_unconfirmed_requests(email_key: str, *, now: datetime) -> None:
     TooManyUnconfirmedRequests.
 
     Runs inside the transaction that stores the request, which it first locks against others
-    for the same mailbox (as check_active_limit does).
+    for the same mailbox (as a booking does, mailbox_lock).
     """
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError(
             "check_unconfirmed_requests() runs inside the request's transaction."
         )
-    _advisory_lock(f"request:{email_key}")
+    _run(_advisory_lock(f"request:{email_key}"))
     waiting = OnlineRequest.objects.unconfirmed().filter(
         email_key=email_key, created_at__gt=now - UNCONFIRMED_REQUEST_WINDOW
     )

@@ -327,7 +327,7 @@ def next_run(*, now: datetime) -> datetime:
 
 
 def _lock_schedule() -> None:
-    """Serialise schedule_daily() until the transaction ends (see limits._lock_mailbox)."""
+    """Serialise schedule_daily() until the transaction ends (see limits.mailbox_lock)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:

@@ -68,7 +68,7 @@ def overlaps(appointments):
 def guard_off():
     """PostgreSQL without its exclusion constraint; SQLite without BEGIN IMMEDIATE. Either way
     without the lock that keeps holds without the proof of work apart (limits.py)."""
-    with mock.patch.object(limits, "lock_unproven_day", lambda *args: None):
+    with mock.patch.object(limits, "unproven_day_lock", lambda *args: None):
         with _database_guard_off():
             yield
 

@@ -68,3 +68,11 @@ def test_one_client_serves_every_call_and_thread(redis_cache):
 
     assert answers == list(range(200))
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_incr_moves_an_existing_counter_and_never_creates_one(redis_cache):
+    cache.set("counter", 41, None)
+    assert cache.incr("counter") == 42 and cache.get("counter") == 42
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    assert cache.get("missing") is None

@@ -97,7 +97,7 @@ class Appointment(models.Model):
         verbose_name_plural = _("appointments")
         indexes = [
             # The capacity loader's range query: staff, then time, bounded on both sides
-            # (capacity_sql.interval_rows), so a clerk's history is never read.
+            # (capacity_sql.intervals), so a clerk's history is never read.
             models.Index(fields=["staff", "start"], name="appointment_staff_start"),
             models.Index(fields=["location", "start"], name="appointment_location_start"),
             # Every online booking counts the mailbox's upcoming ones (limits.py). Without

@@ -6,10 +6,11 @@ needs; the cost grows with staff × days, never with stored history.
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from .. import sql
 from ..models import Channel, Location
 from . import capacity_sql
 from .engine import StaffDay, span
@@ -73,43 +74,104 @@ def load(
     `services` loads only the staff skilled for all of them (a booking needs no one else).
     """
     grids = day_grids(location, first, last)
-    range_start = grids[0].start
-    range_end = location.local_day_start(last + timedelta(days=1))
     online = channel == Channel.ONLINE
-    blocks, skill_rows = capacity_sql.rosters_and_skills(
-        location.pk, first, last, online=online, weekday=first.weekday() if first == last else None
+    weekday = first.weekday() if first == last else None
+    rosters = sql.fetch(
+        *capacity_sql.rosters_and_skills(location.pk, first, last, online=online, weekday=weekday)
     )
-    skills: dict[int, set[int]] = defaultdict(set)
-    rostered = sorted({block[0] for block in blocks})
-    for staff_id, service_id in skill_rows:
-        skills[staff_id].add(service_id)
-    staff_ids = [
-        staff_id for staff_id in rostered if services is None or services <= skills[staff_id]
-    ]
+    blocks, skills, staff_ids = _skilled(rosters, services)
     if not staff_ids:
         return Capacity(location, grids, {grid.day: [] for grid in grids})
-    rows = capacity_sql.interval_rows(
+    taken = capacity_sql.intervals(
         location.pk,
         staff_ids,
-        range_start,
-        range_end,
+        grids[0].start,
+        location.local_day_start(last + timedelta(days=1)),
         online=online,
         now=now,
         exclude=exclude,
         held_back=held_back,
     )
+    return _assemble(location, grids, blocks, skills, staff_ids, sql.fetch(*taken))
+
+
+def send_day(
+    batch: sql.Batch,
+    location: Location,
+    day: date,
+    *,
+    channel: str,
+    now: datetime,
+    exclude: int | None = None,
+    services: frozenset[int] | None = None,
+    held_back: bool = True,
+) -> Callable[[], Capacity]:
+    """load() of one day as two statements in `batch` (core/sql.py), for a booking: the taken
+    time of everyone rostered that day is read alongside the rosters, not after them. Call the
+    result once the batch has ended."""
+    grids = day_grids(location, day, day)
+    online = channel == Channel.ONLINE
+    rosters = batch.send(
+        capacity_sql.rosters_and_skills(location.pk, day, day, online=online, weekday=day.weekday())
+    )
+    taken = batch.send(
+        capacity_sql.intervals(
+            location.pk,
+            capacity_sql.rostered(location.pk, day, day, online=online, weekday=day.weekday()),
+            grids[0].start,
+            location.local_day_start(day + timedelta(days=1)),
+            online=online,
+            now=now,
+            exclude=exclude,
+            held_back=held_back,
+        )
+    )
+
+    def loaded() -> Capacity:
+        blocks, skills, staff_ids = _skilled(rosters.rows(), services)
+        return _assemble(location, grids, blocks, skills, staff_ids, taken.rows())
+
+    return loaded
+
+
+def _skilled(
+    rows: list[tuple], services: frozenset[int] | None
+) -> tuple[list[capacity_sql.RosterRow], dict[int, frozenset[int]], list[int]]:
+    """Roster blocks, skills per staff id, and the rostered staff skilled for all `services`."""
+    blocks, skill_rows = capacity_sql.split_rosters(rows)
+    skills: dict[int, set[int]] = defaultdict(set)
+    for staff_id, service_id in skill_rows:
+        skills[staff_id].add(service_id)
+    staff_ids = [
+        staff_id
+        for staff_id in sorted({block[0] for block in blocks})
+        if services is None or services <= skills[staff_id]
+    ]
+    return blocks, {staff_id: frozenset(skills[staff_id]) for staff_id in staff_ids}, staff_ids
+
+
+def _assemble(
+    location: Location,
+    grids: list[DayGrid],
+    blocks: list[capacity_sql.RosterRow],
+    skills: dict[int, frozenset[int]],
+    staff_ids: list[int],
+    rows: list[capacity_sql.IntervalRow],
+) -> Capacity:
+    """Free time per staff member and day: their roster minus the taken intervals `rows`."""
+    if not staff_ids:
+        return Capacity(location, grids, {grid.day: [] for grid in grids})
     busy = _busy(location, grids, rows, staff_ids)
-    holidays = location.holidays_between(first, last)
+    holidays = location.holidays_between(grids[0].day, grids[-1].day)
     wanted = set(staff_ids)
     roster_masks = _roster_masks(
         location, grids, (block for block in blocks if block[0] in wanted), holidays
     )
     staff_days: dict[date, list[StaffDay]] = {grid.day: [] for grid in grids}
-    frozen_skills = {staff_id: frozenset(skills[staff_id]) for staff_id in staff_ids}
     for (staff_id, index), mask in roster_masks.items():
         free = mask & ~busy[index].get(staff_id, 0)
         if free:
-            staff_days[grids[index].day].append(StaffDay(staff_id, frozen_skills[staff_id], free))
+            staff_days[grids[index].day].append(StaffDay(staff_id, skills[staff_id], free))
     return Capacity(location, grids, staff_days)
 
 

@@ -6,7 +6,6 @@ written once here, for SQLite and PostgreSQL alike, with every value passed as a
 Table and column names come from the models, so a renamed field breaks loudly here.
 """
 
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import connection
@@ -16,7 +15,7 @@ from ..models import HOLDING, Absence, Appointment, Closure, RosterBlock, StaffM
 
 RosterRow = tuple[int, int, object, object, date, date | None]  # like RosterBlock's columns
 IntervalRow = tuple[int | None, int, int]  # staff id (None: everyone), start, end in ms
-APPOINTMENT_SPAN = timedelta(days=2)  # longer than any appointment: see interval_rows
+APPOINTMENT_SPAN = timedelta(days=2)  # longer than any appointment: see intervals
 
 
 def _millis(column: str) -> str:
@@ -31,15 +30,12 @@ def _millis(column: str) -> str:
     return f"CAST((julianday({column}) - 2440587.5) * 86400000.0 + 0.5 AS INTEGER)"
 
 
-def rosters_and_skills(
-    location_id: int, first: date, last: date, *, online: bool, weekday: int | None = None
-) -> tuple[list[RosterRow], list[tuple[int, int]]]:
-    """Roster blocks of active staff at the location valid on some day first..last, and the
-    (staff id, service id) skills of those staff, in one round trip.
-
-    `online`: only blocks open to online booking. `weekday`: only that weekday (one-day loads).
-    """
-    block, staff, through = RosterBlock, StaffMember, StaffMember.skills.through
+def _rostered_where(
+    location_id: int, first: date, last: date, *, online: bool, weekday: int | None
+) -> sql.Statement:
+    """FROM … WHERE of the roster blocks (alias r) of active staff at the location valid on some
+    day first..last; `online`: only blocks open to online booking; `weekday`: only that one."""
+    block, staff = RosterBlock, StaffMember
     until = sql.column(block, "valid_until")
     where = (
         f"FROM {sql.table(block)} r JOIN {sql.table(staff)} s "
@@ -54,19 +50,42 @@ def rosters_and_skills(
     if weekday is not None:
         where += f" AND r.{sql.column(block, 'weekday')} = %s"
         params.append(weekday)
+    return where, params
+
+
+def rostered(
+    location_id: int, first: date, last: date, *, online: bool, weekday: int | None = None
+) -> sql.Statement:
+    """Selects the ids of the staff rostered_and_skills() reads: a subquery for intervals()."""
+    where, params = _rostered_where(location_id, first, last, online=online, weekday=weekday)
+    return f"SELECT r.{sql.column(RosterBlock, 'staff')} {where}", params
+
+
+def rosters_and_skills(
+    location_id: int, first: date, last: date, *, online: bool, weekday: int | None = None
+) -> sql.Statement:
+    """Selects the roster blocks of rostered() and the skills of their staff in one statement
+    (split_rosters tells them apart)."""
+    block, through = RosterBlock, StaffMember.skills.through
+    where, params = _rostered_where(location_id, first, last, online=online, weekday=weekday)
     # The first column tells the parts apart: 0 a block, 1 a skill (its service in the third).
     query = (
         f"SELECT 0, r.{sql.column(block, 'staff')}, r.{sql.column(block, 'weekday')}, "
         f"r.{sql.column(block, 'start_time')}, r.{sql.column(block, 'end_time')}, "
-        f"r.{sql.column(block, 'valid_from')}, r.{until} {where} "
+        f"r.{sql.column(block, 'valid_from')}, r.{sql.column(block, 'valid_until')} {where} "
         f"UNION ALL SELECT 1, k.{sql.column(through, 'staffmember')}, "
         f"k.{sql.column(through, 'service')}, NULL, NULL, NULL, NULL "
         f"FROM {sql.table(through)} k WHERE k.{sql.column(through, 'staffmember')} "
         f"IN (SELECT r.{sql.column(block, 'staff')} {where})"
     )
+    return query, params * 2
+
+
+def split_rosters(rows: list[tuple]) -> tuple[list[RosterRow], list[tuple[int, int]]]:
+    """The rows of rosters_and_skills() as (blocks, (staff id, service id) skills)."""
     blocks: list[RosterRow] = []
     skills: list[tuple[int, int]] = []
-    for part, staff_id, number, start, end, valid_from, valid_until in sql.fetch(query, params * 2):
+    for part, staff_id, number, start, end, valid_from, valid_until in rows:
         if part:
             skills.append((staff_id, number))
         else:
@@ -74,9 +93,9 @@ def rosters_and_skills(
     return blocks, skills
 
 
-def interval_rows(
+def intervals(
     location_id: int,
-    staff_ids: Sequence[int],
+    staff: list[int] | sql.Statement,
     start: datetime,
     end: datetime,
     *,
@@ -84,9 +103,11 @@ def interval_rows(
     now: datetime,
     exclude: int | None = None,
     held_back: bool = True,
-) -> list[IntervalRow]:
-    """Time taken between `start` and `end`: appointments that hold their time, absences, and
-    the location's closures (staff id None: for everyone).
+) -> sql.Statement:
+    """Selects the time taken between `start` and `end` (IntervalRow): appointments that hold
+    their time, absences, and the location's closures (staff id None: for everyone).
+
+    `staff`: their ids, or a subquery selecting them (rostered()).
 
     An appointment holds its time while booked or later (HOLDING), a reserved hold until it
     expires; for online bookings a cancelled one until its re-release moment (booking.taking_time
@@ -106,7 +127,10 @@ def interval_rows(
         taking += f" OR ({a_status} = %s AND {sql.column(appointment, 'online_release_at')} > %s)"
         taking_params += [Status.CANCELLED, sql.moment(now)]
     taking += ")"
-    staff_in = sql.placeholders(staff_ids)
+    if isinstance(staff, list):
+        staff_in, staff_params = sql.placeholders(staff), staff
+    else:
+        staff_in, staff_params = staff
     query = (
         f"SELECT {sql.column(appointment, 'staff')}, {_millis(a_start)}, {_millis(a_end)} "
         f"FROM {sql.table(appointment)} WHERE {sql.column(appointment, 'staff')} IN ({staff_in}) "
@@ -117,7 +141,7 @@ def interval_rows(
     # `start` began less than APPOINTMENT_SPAN before it. Bounded by "end" alone, a read of the
     # next days walked every future booking of each clerk.
     earliest = sql.moment(start - APPOINTMENT_SPAN)
-    params: list = [*staff_ids, sql.moment(end), earliest, sql.moment(start), *taking_params]
+    params: list = [*staff_params, sql.moment(end), earliest, sql.moment(start), *taking_params]
     if exclude is not None:
         query += f" AND {sql.column(appointment, 'id')} <> %s"
         params.append(exclude)
@@ -127,7 +151,7 @@ def interval_rows(
         f"FROM {sql.table(absence)} WHERE {sql.column(absence, 'staff')} IN ({staff_in}) "
         f"AND {b_start} < %s AND {b_end} > %s"
     )
-    params += [*staff_ids, sql.moment(end), sql.moment(start)]
+    params += [*staff_params, sql.moment(end), sql.moment(start)]
     c_start, c_end = sql.column(closure, "start"), sql.column(closure, "end")
     query += (
         f" UNION ALL SELECT NULL, {_millis(c_start)}, {_millis(c_end)} "
@@ -135,4 +159,4 @@ def interval_rows(
         f"AND {c_start} < %s AND {c_end} > %s"
     )
     params += [location_id, sql.moment(end), sql.moment(start)]
-    return sql.fetch(query, params)
+    return query, params

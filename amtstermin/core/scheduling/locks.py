@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from .. import sql
+from ..sql import Statement
 from ..transactions import require_transaction
 
 # The first key of the two-key form: "amts". PostgreSQL keeps two-key and one-key locks apart,
@@ -24,9 +26,15 @@ _CAPACITY = 0x616D7473
 def share(location_id: int) -> None:
     """For a booking, a move or a cancellation at `location_id`."""
     require_transaction()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [_CAPACITY, location_id])
+    if statement := sharing(location_id):
+        sql.execute(statement)
+
+
+def sharing(location_id: int) -> Statement | None:
+    """The statement share() runs, to send in a batch (core/sql.py); None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    return "SELECT pg_advisory_xact_lock_shared(%s, %s)", [_CAPACITY, location_id]
 
 
 def exclusive(location_ids: Iterable[int]) -> None:

@@ -1,0 +1,69 @@
+"""core/sql.py: batches keep the order and the errors of statements run one by one, and insert()
+writes what the ORM would."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from amtstermin.core import booking, sql
+from amtstermin.core.items import Item
+from amtstermin.core.models import AccessToken, Appointment, AppointmentEvent, Channel
+from tests.conftest import berlin
+
+NOW = berlin(2026, 12, 4, 15, 0)
+
+pytestmark = pytest.mark.django_db(transaction=True)  # each batch in a transaction of its own
+
+
+@pytest.fixture
+def appointment(office):
+    return booking.book(
+        location=office.location,
+        items=[Item(office.id_card)],
+        start=berlin(2026, 12, 7, 9, 0),
+        contact=booking.Contact(name="Erika Mustermann", email="erika@example.org"),
+        channel=Channel.ONLINE,
+        now=NOW,
+    ).appointment
+
+
+def test_a_batch_answers_every_statement_in_the_order_sent(appointment):
+    name = sql.column(Appointment, "name")
+    with transaction.atomic(), sql.batch() as batch:
+        update = f"UPDATE {sql.table(Appointment)} SET {name} = %s WHERE id = %s"
+        batch.run((update, ["Erika Musterfrau", appointment.pk]))
+        # Sent after the update, read after the batch: it sees the update.
+        after = batch.send(
+            (f"SELECT {name} FROM {sql.table(Appointment)} WHERE id = %s", [appointment.pk])
+        )
+        count = batch.send((f"SELECT COUNT(*) FROM {sql.table(Appointment)}", []))
+    assert after.rows() == [("Erika Musterfrau",)]
+    assert count.rows() == [(1,)]
+
+
+def test_an_error_in_a_batch_is_djangos_and_undoes_the_transaction(appointment):
+    before = sorted(AccessToken.objects.values_list("digest", flat=True))
+    digest = before[0]
+    with pytest.raises(IntegrityError), transaction.atomic(), sql.batch():
+        sql.execute(
+            sql.insert(AccessToken(appointment=appointment, digest="b" * 64, created_at=NOW))
+        )
+        # The same digest twice: the unique constraint refuses the second key.
+        sql.execute(sql.insert(AccessToken(appointment=appointment, digest=digest, created_at=NOW)))
+    assert sorted(AccessToken.objects.values_list("digest", flat=True)) == before
+    assert connection.in_atomic_block is False
+
+
+def test_insert_fills_the_defaults_the_orm_would(appointment):
+    with transaction.atomic():
+        sql.execute(
+            sql.insert(
+                AppointmentEvent(
+                    appointment=appointment,
+                    kind=AppointmentEvent.Kind.MAIL_RESENT,
+                    at=NOW,
+                    channel="desk",
+                )
+            )
+        )
+    written = AppointmentEvent.objects.filter(kind=AppointmentEvent.Kind.MAIL_RESENT).get()
+    assert written.detail == {} and written.staff is None and written.at == NOW
