@@ -214,7 +214,7 @@ def _insert(
     """The appointment row, its items and its first history entry (reserved while `hold_until`
     is set, else booked), inside the caller's checks and transaction (and batch, core/sql.py)."""
     day = location.local_date(start)
-    appointment = Appointment.objects.create(
+    appointment = Appointment(
         # 40 random bits: a collision is so rare that the unique constraint and the retry of
         # the whole booking (IntegrityError) handle it without a query per booking.
         reference=numbers.new_reference(),
@@ -236,6 +236,7 @@ def _insert(
         idempotency_key=extra.get("idempotency_key") or None,
         created_at=now,
     )
+    sql.create(appointment)
     for item in items:
         row = AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
         sql.execute(sql.insert(row))

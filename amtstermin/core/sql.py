@@ -49,6 +49,18 @@ def insert(row: Any) -> Statement:
     return f"INSERT INTO {table(model)} ({columns}) VALUES ({placeholders(params)})", params
 
 
+def create(row: Any) -> Any:
+    """Save the new instance `row` through insert(), reading back only its id: the ORM's
+    create() compiled the same INSERT in about a tenth of a booking's time. No signals are sent
+    (models written so have none)."""
+    query, params = insert(row)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{query} RETURNING {column(type(row), row._meta.pk.name)}", params)
+        (row.pk,) = cursor.fetchone()
+    row._state.adding, row._state.db = False, connection.alias
+    return row
+
+
 def execute(statement: Statement) -> None:
     with connection.cursor() as cursor:
         cursor.execute(*statement)

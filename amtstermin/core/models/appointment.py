@@ -51,15 +51,23 @@ class AppointmentQuerySet(models.QuerySet):
 
 
 class Appointment(models.Model):
-    reference = models.CharField(_("reference number"), max_length=12, unique=True)
+    # Every index is written by every booking: the single-column ones Django adds by default
+    # are left out where a composite one below starts with the same column, and the unique
+    # keys are constraints, which skip PostgreSQL's second index for LIKE (ADR 0009).
+    reference = models.CharField(_("reference number"), max_length=12)
     location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("location")
+        Location,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("location"),
+        db_index=False,  # appointment_location_start
     )
     staff = models.ForeignKey(
         StaffMember,
         on_delete=models.PROTECT,
         related_name="appointments",
         verbose_name=_("staff member"),
+        db_index=False,  # appointment_staff_start
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
@@ -70,7 +78,7 @@ class Appointment(models.Model):
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"), blank=True)
     # The address reduced to its mailbox (see core/limits.py): the per-address limit counts by it.
-    email_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
+    email_key = models.CharField(max_length=254, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=8, default="de")
     hold_expires_at = models.DateTimeField(_("unconfirmed hold expires"), null=True, blank=True)
@@ -84,7 +92,8 @@ class Appointment(models.Model):
     cancel_reason = models.TextField(_("reason for cancelling"), max_length=500, blank=True)
     # A cancelled time is offered online again only from here on (the re-release delay).
     online_release_at = models.DateTimeField(null=True, blank=True, editable=False)
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # NULL, not "": most bookings have no key, and the unique constraint must not count them.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     # iCalendar SEQUENCE: grows with every change the citizen's calendar must pick up.
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created"))
@@ -113,6 +122,10 @@ class Appointment(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["reference"], name="appointment_reference_unique"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="appointment_idempotency_key_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="appointment_positive"
             ),

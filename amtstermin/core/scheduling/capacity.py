@@ -1,7 +1,8 @@
 """Load rosters, absences, closures, holidays and bookings of a location into the engine.
 
-Two round trips of indexed queries (capacity_sql.py), selecting only the columns the engine
-needs; the cost grows with staff × days, never with stored history.
+Two indexed queries (capacity_sql.py), selecting only the columns the engine needs; a booking
+sends both in one round trip (send_day). The cost grows with staff × days, never with stored
+history.
 """
 
 from bisect import bisect_right
