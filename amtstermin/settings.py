@@ -182,10 +182,9 @@ else:
     # per request (issue 13: about 1 ms of a booking's 8). DB_PREPARE_THRESHOLD="" turns the
     # preparing off, for a pooler in transaction mode that cannot carry prepared statements.
     threshold = os.environ.get("DB_PREPARE_THRESHOLD", "2")
-    DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": True,
-        "prepare_threshold": int(threshold) if threshold else None,
-    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # keeps e.g. ?sslmode= of the URL
+        server_side_binding=True, prepare_threshold=int(threshold) if threshold else None
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

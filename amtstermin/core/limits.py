@@ -130,7 +130,7 @@ def mailbox_lock(location: Location, email_key: str) -> Statement | None:
 
 def lock_unproven_day(location: Location, day: date) -> None:
     """Take unproven_day_lock at once."""
-    _run(unproven_day_lock(location, day))
+    sql.execute(unproven_day_lock(location, day))
 
 
 def unproven_day_lock(location: Location, day: date) -> Statement | None:
@@ -147,11 +147,6 @@ def _advisory_lock(name: str) -> Statement | None:
     digest = salted_hmac("amtstermin.core.limits.mailbox", name, algorithm="sha256")
     lock_id = int.from_bytes(digest.digest()[:8], "big", signed=True)
     return "SELECT pg_advisory_xact_lock(%s)", [lock_id]
-
-
-def _run(statement: Statement | None) -> None:
-    if statement is not None:
-        sql.execute(statement)
 
 
 def hit(scope: str, client: str, *, limit: int, window_seconds: int, now: datetime) -> bool:
@@ -308,7 +303,7 @@ def check_unconfirmed_requests(email_key: str, *, now: datetime) -> None:
         raise transaction.TransactionManagementError(
             "check_unconfirmed_requests() runs inside the request's transaction."
         )
-    _run(_advisory_lock(f"request:{email_key}"))
+    sql.execute(_advisory_lock(f"request:{email_key}"))
     waiting = OnlineRequest.objects.unconfirmed().filter(
         email_key=email_key, created_at__gt=now - UNCONFIRMED_REQUEST_WINDOW
     )

@@ -54,16 +54,19 @@ def create(row: Any) -> Any:
     create() compiled the same INSERT in about a tenth of a booking's time. No signals are sent
     (models written so have none)."""
     query, params = insert(row)
+    model: Any = type(row)
     with connection.cursor() as cursor:
-        cursor.execute(f"{query} RETURNING {column(type(row), row._meta.pk.name)}", params)
+        cursor.execute(f"{query} RETURNING {column(model, model._meta.pk.name)}", params)
         (row.pk,) = cursor.fetchone()
     row._state.adding, row._state.db = False, connection.alias
     return row
 
 
-def execute(statement: Statement) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
+def execute(statement: Statement | None) -> None:
+    """Run `statement` (None, e.g. a lock SQLite does not need: nothing)."""
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
 
 
 def fetch(sql: str, params: Sequence) -> list[tuple]:

@@ -26,8 +26,7 @@ _CAPACITY = 0x616D7473
 def share(location_id: int) -> None:
     """For a booking, a move or a cancellation at `location_id`."""
     require_transaction()
-    if statement := sharing(location_id):
-        sql.execute(statement)
+    sql.execute(sharing(location_id))
 
 
 def sharing(location_id: int) -> Statement | None:
