@@ -4,7 +4,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import count
 
+from amtstermin.core import booking
+from amtstermin.core.items import Item
 from amtstermin.core.models import (
+    Appointment,
+    Channel,
     Department,
     Document,
     Location,
@@ -106,6 +110,18 @@ def waiting_walk_in(location: Location, service: Service, number: str, *, at: da
     )
     made.items.create(service=service)
     return made
+
+
+def online_booking(office, start: datetime, *, now: datetime) -> Appointment:
+    """Erika Mustermann's ID card appointment at `start`, booked online through the core."""
+    return booking.book(
+        location=office.location,
+        items=[Item(office.id_card)],
+        start=start,
+        contact=booking.Contact(name="Erika Mustermann", email="erika@example.org"),
+        channel=Channel.ONLINE,
+        now=now,
+    ).appointment
 
 
 def melderegister_data(**fields) -> dict:

@@ -4,9 +4,9 @@ writes what the ORM would."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from amtstermin.core import booking, sql
-from amtstermin.core.items import Item
-from amtstermin.core.models import AccessToken, Appointment, AppointmentEvent, Channel
+from amtstermin.core import sql
+from amtstermin.core.models import AccessToken, Appointment, AppointmentEvent
+from tests import factories
 from tests.conftest import berlin
 
 NOW = berlin(2026, 12, 4, 15, 0)
@@ -16,14 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # each batch in a transact
 
 @pytest.fixture
 def appointment(office):
-    return booking.book(
-        location=office.location,
-        items=[Item(office.id_card)],
-        start=berlin(2026, 12, 7, 9, 0),
-        contact=booking.Contact(name="Erika Mustermann", email="erika@example.org"),
-        channel=Channel.ONLINE,
-        now=NOW,
-    ).appointment
+    return factories.online_booking(office, berlin(2026, 12, 7, 9, 0), now=NOW)
 
 
 def test_a_batch_answers_every_statement_in_the_order_sent(appointment):

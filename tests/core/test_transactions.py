@@ -4,10 +4,9 @@ import pytest
 from django.db import transaction
 
 from amtstermin.core import booking
-from amtstermin.core.items import Item
-from amtstermin.core.models import Channel
 from amtstermin.core.notifications.tasks import schedule_reminder
 from amtstermin.core.transactions import TransactionRequired
+from tests import factories
 from tests.conftest import berlin
 
 NOW = berlin(2026, 12, 4, 15, 0)
@@ -17,14 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # no test-wide atomic bloc
 
 @pytest.fixture
 def appointment(office):
-    return booking.book(
-        location=office.location,
-        items=[Item(office.id_card)],
-        start=berlin(2026, 12, 7, 9, 0),
-        contact=booking.Contact(name="Erika Mustermann", email="erika@example.org"),
-        channel=Channel.ONLINE,
-        now=NOW,
-    ).appointment
+    return factories.online_booking(office, berlin(2026, 12, 7, 9, 0), now=NOW)
 
 
 def test_a_reminder_outside_a_transaction_is_refused(appointment):
