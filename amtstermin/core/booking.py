@@ -23,7 +23,7 @@ from .errors import (
     TooManyActive,
     TooShortNotice,
 )
-from .items import Item, service_ids, units_needed, validate
+from .items import Item, check_offered, offered, service_ids, units_needed, validate
 from .models import (
     AccessToken,
     Appointment,
@@ -94,7 +94,7 @@ def book(
     """
     items = list(items)
     start, now = _utc(start), _utc(now)
-    validate(items, location)
+    offer = offered(items, location)  # checked in the booking's first round trip
     contact = _clean_contact(contact, channel)
     _check_start(location, start, channel=channel, now=now)
     if repeated := _repeated(idempotency_key, now=now):
@@ -108,6 +108,7 @@ def book(
             return _book_once(
                 location,
                 items,
+                offer,
                 start,
                 contact,
                 channel,
@@ -149,7 +150,7 @@ def hold_minutes(location: Location, *, proven: bool) -> int:
 
 @transaction.atomic(durable=True)
 def _book_once(
-    location, items, start, contact, channel, now, idempotency_key, reserve, unproven_network
+    location, items, offer, start, contact, channel, now, idempotency_key, reserve, unproven_network
 ) -> Booked:
     email_key = limits.normalise_email(contact.email)
     day = location.local_date(start)
@@ -157,6 +158,7 @@ def _book_once(
     end = start + timedelta(minutes=length * location.slot_minutes)
     # Locks and reads in one round trip (core/sql.py), in the order they must be taken.
     with sql.batch() as batch:
+        offering = batch.send(offer)
         if channel == Channel.ONLINE and email_key:
             # First, before the location's: it may wait for another booking of the mailbox.
             batch.run(limits.mailbox_lock(location, email_key))
@@ -168,6 +170,7 @@ def _book_once(
         loaded = capacity.send_day(
             batch, location, day, channel=channel, now=now, services=service_ids(items)
         )
+    check_offered(items, offering.rows())
     if channel == Channel.ONLINE and email_key:
         limits.check_active_count(location, mailbox.rows())
     if stale_ids := [row[0] for row in stale.rows()]:
@@ -225,7 +228,6 @@ def _insert(
         channel=channel,
         status=Status.RESERVED if hold_until else Status.BOOKED,
         waiting_day=day,
-        waiting_number=numbers.next_waiting_number(location, day),
         name=contact.name,
         email=contact.email,
         email_key=limits.normalise_email(contact.email),
@@ -236,7 +238,7 @@ def _insert(
         idempotency_key=extra.get("idempotency_key") or None,
         created_at=now,
     )
-    sql.create(appointment)
+    numbers.create_with_waiting_number(appointment, location, day)
     for item in items:
         row = AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
         sql.execute(sql.insert(row))

@@ -39,12 +39,12 @@ def stale_holds(start: datetime, end: datetime, *, now: datetime) -> sql.Stateme
     return query, params
 
 
-def offered(location_id: int, service_ids: list[int]) -> set[int]:
-    """Which of these services the location offers (items.validate)."""
+def offered(location_id: int, service_ids: list[int]) -> sql.Statement:
+    """Selects which of these services the location offers (items.offered)."""
     through = Service.locations.through
     query = (
         f"SELECT {sql.column(through, 'service')} FROM {sql.table(through)} "
         f"WHERE {sql.column(through, 'location')} = %s "
         f"AND {sql.column(through, 'service')} IN ({sql.placeholders(service_ids)})"
     )
-    return {row[0] for row in sql.fetch(query, [location_id, *service_ids])}
+    return query, [location_id, *service_ids]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from . import booking_sql
+from . import booking_sql, sql
 from .errors import NoItems, NotOffered, TooManyUnits
 from .models import Location, Service, ServiceDocument
 
@@ -34,16 +34,27 @@ class DocumentToBring:
 
 def validate(items: Sequence[Item], location: Location) -> None:
     """Raise NoItems, NotOffered or TooManyUnits unless every item can be booked at `location`."""
+    check_offered(items, sql.fetch(*offered(items, location)))
+
+
+def offered(items: Sequence[Item], location: Location) -> sql.Statement:
+    """Selects which of the items' services `location` offers, for check_offered (a booking
+    sends it in its batch, core/sql.py). Raises NoItems for none."""
     if not items:
         raise NoItems()
+    return booking_sql.offered(location.pk, [item.service.pk for item in items])
+
+
+def check_offered(items: Sequence[Item], rows: list[tuple]) -> None:
+    """Raise NotOffered or TooManyUnits unless every item can be booked, given the `rows` of
+    offered(): the services' own flags as the caller loaded them (this request), the offer
+    from the link table."""
+    offer = {row[0] for row in rows}
     seen: set[int] = set()
-    # The services' own flags as the caller loaded them (this request), the offer from the
-    # link table: one plain query, on every booking.
-    offered = booking_sql.offered(location.pk, [item.service.pk for item in items])
     for item in items:
         service = item.service
         bookable = service.active and service.mode == Service.Mode.APPOINTMENT
-        if not bookable or service.pk not in offered or service.pk in seen:
+        if not bookable or service.pk not in offer or service.pk in seen:
             raise NotOffered()
         if not 1 <= item.quantity <= service.max_quantity:
             raise TooManyUnits()

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import connection
 
+from . import sql
 from .models import Location, WaitingNumberCounter
 
 # Crockford base32: no I, L, O, U, so a number read out on the phone is hard to mishear.
@@ -54,15 +55,40 @@ def next_waiting_number(location: Location, day: date) -> str:
     One atomic upsert: concurrent bookings on PostgreSQL never draw the same number, and the
     counter row is locked only for the rest of the booking transaction.
     """
-    table = WaitingNumberCounter._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (location_id, day, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (location_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [location.pk, day],
-        )
+        cursor.execute(*_count_on(location, day, returning=True))
         (number,) = cursor.fetchone()
     return f"{location.waiting_prefix}-{number:03d}"
+
+
+def create_with_waiting_number(row, location: Location, day: date) -> None:
+    """sql.create(row) with the next_waiting_number() of `location` on `day` in its
+    waiting_number. On PostgreSQL the INSERT reads the number from the counter row the upsert
+    before it moved (the same format, in SQL), so in a batch (core/sql.py) both statements
+    cost one round trip."""
+    if connection.vendor != "postgresql":
+        row.waiting_number = next_waiting_number(location, day)
+        sql.create(row)
+        return
+    sql.execute(_count_on(location, day, returning=False))
+    table = sql.table(WaitingNumberCounter)
+    last = f"{sql.column(WaitingNumberCounter, 'last')}::text"
+    drawn = (  # "A-042", and "A-1234" past 999, as f"{prefix}-{number:03d}"
+        f"(SELECT CAST(%s AS text) || '-' || LPAD({last}, GREATEST(3, LENGTH({last})), '0') "
+        f"FROM {table} WHERE {sql.column(WaitingNumberCounter, 'location')} = %s "
+        f"AND {sql.column(WaitingNumberCounter, 'day')} = %s)"
+    )
+    params = [location.waiting_prefix, location.pk, sql.day(day)]
+    sql.create(row, computed={"waiting_number": (drawn, params)})
+
+
+def _count_on(location: Location, day: date, *, returning: bool) -> sql.Statement:
+    table = WaitingNumberCounter._meta.db_table
+    query = (
+        f"INSERT INTO {table} (location_id, day, last) VALUES (%s, %s, 1) "
+        f"ON CONFLICT (location_id, day) DO UPDATE SET last = {table}.last + 1"
+    )
+    return query + (" RETURNING last" if returning else ""), [location.pk, sql.day(day)]
 
 
 def new_token() -> str:

@@ -25,6 +25,7 @@ from amtstermin.core.models import (
     Channel,
     Service,
     Status,
+    WaitingNumberCounter,
 )
 from amtstermin.core.scheduling import availability
 from tests import factories
@@ -88,6 +89,16 @@ def test_waiting_numbers_count_up_per_day_and_start_again_the_next_day(office):
         "A-002",
         "A-001",
     )
+
+
+def test_past_999_a_waiting_number_grows_a_digit_as_python_writes_it(office):
+    """PostgreSQL draws the number in SQL (numbers.create_with_waiting_number); SQLite in
+    Python: both write it as f"{prefix}-{number:03d}", and the stored row says the same."""
+    WaitingNumberCounter.objects.create(location=office.location, day=MONDAY_9.date(), last=998)
+    nine_hundred_ninety_nine = book(office).appointment
+    thousand = book(office, start=MONDAY_9 + timedelta(hours=1)).appointment
+    assert (nine_hundred_ninety_nine.waiting_number, thousand.waiting_number) == ("A-999", "A-1000")
+    assert Appointment.objects.get(pk=thousand.pk).waiting_number == "A-1000"
 
 
 def test_location_asking_for_confirmation_holds_the_time_until_confirmed(office):
