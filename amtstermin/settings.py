@@ -351,4 +351,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # psycopg warns "error ignored terminating Pipeline" whenever a booking loses a race inside
+    # a batch (core/sql.py): the IntegrityError that book() retries is already on its way, the
+    # warning only repeats it. Every psycopg error reaches the code as an exception anyway.
+    "loggers": {"psycopg": {"level": "ERROR"}},
 }

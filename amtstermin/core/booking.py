@@ -1,6 +1,6 @@
 """Book, confirm, reschedule, cancel, no-show, expire holds: the only writers of appointments."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -170,6 +170,8 @@ def _book_once(
         loaded = capacity.send_day(
             batch, location, day, channel=channel, now=now, services=service_ids(items)
         )
+        if drawing := sql.next_id(Appointment):
+            new_id = batch.send(drawing)
     check_offered(items, offering.rows())
     if channel == Channel.ONLINE and email_key:
         limits.check_active_count(location, mailbox.rows())
@@ -190,9 +192,9 @@ def _book_once(
             now=now,
         )
     lifetime = hold_minutes(location, proven=not unproven_network)
-    # The rows after the appointment's own are not read back: they go out in one round trip.
-    with sql.batch():
-        appointment = _insert(
+    # The appointment's id is drawn: its rows go out together, none waits for an answer.
+    with sql.batch() as writes:
+        appointment, numbered = _insert(
             location,
             items,
             start,
@@ -204,20 +206,26 @@ def _book_once(
             now=now,
             idempotency_key=idempotency_key,
             unproven_network=unproven_network,
+            pk=new_id.rows()[0][0] if drawing else None,
+            batch=writes,
         )
         token = issue_access_token(appointment, now=now)
         _mail(appointment, MailEvent.CONFIRM_REQUEST if reserve else MailEvent.BOOKED, now=now)
+    numbered()
     versions.bump_bookings(location.pk)
     return Booked(appointment, token)
 
 
 def _insert(
     location, items, start, end, staff_id, contact, *, channel, hold_until, now, **extra
-) -> Appointment:
+) -> tuple[Appointment, Callable[[], None]]:
     """The appointment row, its items and its first history entry (reserved while `hold_until`
-    is set, else booked), inside the caller's checks and transaction (and batch, core/sql.py)."""
+    is set, else booked), inside the caller's checks and transaction; with `pk` (drawn ahead)
+    and `batch`, also its batch (core/sql.py). Returns the appointment and what fills in its
+    waiting number once the batch has ended."""
     day = location.local_date(start)
     appointment = Appointment(
+        pk=extra.get("pk"),
         # 40 random bits: a collision is so rare that the unique constraint and the retry of
         # the whole booking (IntegrityError) handle it without a query per booking.
         reference=numbers.new_reference(),
@@ -238,13 +246,15 @@ def _insert(
         idempotency_key=extra.get("idempotency_key") or None,
         created_at=now,
     )
-    numbers.create_with_waiting_number(appointment, location, day)
+    numbered = numbers.create_with_waiting_number(
+        appointment, location, day, batch=extra.get("batch")
+    )
     for item in items:
         row = AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
         sql.execute(sql.insert(row))
     kind = AppointmentEvent.Kind.RESERVED if hold_until else AppointmentEvent.Kind.BOOKED
     _record(appointment, kind, now)
-    return appointment
+    return appointment, numbered
 
 
 def hold_for_wish(
@@ -275,7 +285,7 @@ def hold_for_wish(
             staff_id = _pick(location, staff_days, items, start, length)
             if staff_id is None:
                 raise SlotTaken()
-            appointment = _insert(
+            appointment, _numbered = _insert(
                 location,
                 items,
                 start,

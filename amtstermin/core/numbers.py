@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 from django.db import connection
@@ -61,15 +62,18 @@ def next_waiting_number(location: Location, day: date) -> str:
     return f"{location.waiting_prefix}-{number:03d}"
 
 
-def create_with_waiting_number(row, location: Location, day: date) -> None:
+def create_with_waiting_number(
+    row, location: Location, day: date, batch=None
+) -> Callable[[], None]:
     """sql.create(row) with the next_waiting_number() of `location` on `day` in its
     waiting_number. On PostgreSQL the INSERT reads the number from the counter row the upsert
-    before it moved (the same format, in SQL), so in a batch (core/sql.py) both statements
-    cost one round trip."""
+    before it moved (the same format, in SQL), so both go out together; with the row's id
+    drawn ahead (sql.next_id) and a `batch` (core/sql.py), nothing waits for the answer.
+    Returns what fills in the number once the batch has ended (nothing to do without one)."""
     if connection.vendor != "postgresql":
         row.waiting_number = next_waiting_number(location, day)
         sql.create(row)
-        return
+        return lambda: None
     sql.execute(_count_on(location, day, returning=False))
     table = sql.table(WaitingNumberCounter)
     last = f"{sql.column(WaitingNumberCounter, 'last')}::text"
@@ -78,8 +82,12 @@ def create_with_waiting_number(row, location: Location, day: date) -> None:
         f"FROM {table} WHERE {sql.column(WaitingNumberCounter, 'location')} = %s "
         f"AND {sql.column(WaitingNumberCounter, 'day')} = %s)"
     )
-    params = [location.waiting_prefix, location.pk, sql.day(day)]
-    sql.create(row, computed={"waiting_number": (drawn, params)})
+    computed = {"waiting_number": (drawn, [location.waiting_prefix, location.pk, sql.day(day)])}
+    if batch is None or row.pk is None:
+        sql.create(row, computed)
+        return lambda: None
+    sent = batch.send(sql.returning(sql.insert(row, computed), type(row), ["waiting_number"]))
+    return lambda: sql.filled(row, {"waiting_number": sent.rows()[0][0]})
 
 
 def _count_on(location: Location, day: date, *, returning: bool) -> sql.Statement:
