@@ -70,6 +70,13 @@ def staff(*, skills=(), department_=None, **fields) -> StaffMember:
     return member
 
 
+def sabine(office, role=StaffMember.Role.CLERK) -> StaffMember:
+    """Sabine Kowalski of the ID card department, placed at the office's location."""
+    member = staff(department_=office.id_card.department, name="Sabine Kowalski", role=role)
+    member.locations.set([office.location])
+    return member
+
+
 def roster(
     member: StaffMember,
     where: Location,

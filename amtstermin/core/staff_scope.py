@@ -49,6 +49,18 @@ def visible_departments(staff: StaffMember) -> QuerySet[Department]:
     return Department.objects.filter(pk=staff.department_id)
 
 
+def bookable_services(staff: StaffMember, location: Location) -> list[Service]:
+    """What `staff` may book or take a wish for at `location`: the bookable services of the
+    departments they see that are offered there, in the catalogue's order."""
+    return list(
+        Service.objects.bookable()
+        .offered_at(location)
+        .filter(department__in=visible_departments(staff))
+        .select_related("department")
+        .order_by("department__position", "department__name", "position", "name")
+    )
+
+
 def can_see_location(staff: StaffMember, location: Location) -> bool:
     return visible_locations(staff).filter(pk=location.pk).exists()
 

@@ -6,7 +6,6 @@ scrolls sideways at 320 px (screenshots at 1280 and 320 px: E2E_SCREENSHOTS)."""
 import pytest
 from playwright.sync_api import expect
 
-from amtstermin.core.models import StaffMember
 from tests import factories
 from tests.e2e.test_booking_browser import look
 from tests.e2e.test_office_login_browser import log_in_with_password
@@ -19,13 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def clerk(live_server, office, settings):
     settings.SITE_URL = live_server.url  # the address on the page leads to this server
-    member = factories.staff(
-        department_=office.id_card.department,
-        name="Sabine Kowalski",
-        role=StaffMember.Role.CLERK,
-    )
-    member.locations.set([office.location])
-    return authenticator(user_for(member, username="skowalski"))
+    return authenticator(user_for(factories.sabine(office), username="skowalski"))
 
 
 def test_clerk_makes_reads_and_revokes_her_calendar_address(live_server, clerk, page, axe):

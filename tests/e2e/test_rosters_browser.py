@@ -21,12 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def lead(live_server, office):
     """Sabine Kowalski, team lead at the Bürgerbüro Mitte, where Erika is booked next Monday."""
-    member = factories.staff(
-        department_=office.id_card.department,
-        name="Sabine Kowalski",
-        role=StaffMember.Role.TEAM_LEAD,
-    )
-    member.locations.set([office.location])
+    member = factories.sabine(office, StaffMember.Role.TEAM_LEAD)
     factories.roster(office.clerk, office.location, weekdays=[5], online_bookable=False)
     booking.book(
         location=office.location,

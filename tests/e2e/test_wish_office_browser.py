@@ -23,12 +23,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def lead(live_server, office):
-    member = factories.staff(
-        department_=office.id_card.department,
-        name="Sabine Kowalski",
-        role=StaffMember.Role.TEAM_LEAD,
-    )
-    member.locations.set([office.location])
+    member = factories.sabine(office, StaffMember.Role.TEAM_LEAD)
     return member, authenticator(user_for(member, username="skowalski"))
 
 

@@ -23,24 +23,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 NOW = berlin(2026, 12, 4, 15, 0)
 
 
-def member(office, role=StaffMember.Role.CLERK) -> StaffMember:
-    staff = factories.staff(
-        department_=office.id_card.department, role=role, name="Sabine Kowalski"
-    )
-    staff.locations.set([office.location])
-    return staff
-
-
 @pytest.fixture
 def clerk(client, office) -> StaffMember:
-    staff = member(office)
+    staff = factories.sabine(office)
     log_in_verified(client, user_for(staff))
     return staff
 
 
 @pytest.fixture
 def lead(client, office) -> StaffMember:
-    staff = member(office, StaffMember.Role.TEAM_LEAD)
+    staff = factories.sabine(office, StaffMember.Role.TEAM_LEAD)
     log_in_verified(client, user_for(staff))
     return staff
 

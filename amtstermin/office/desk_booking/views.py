@@ -11,13 +11,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amtstermin.core import booking, calendar_month
+from amtstermin.core import booking, calendar_month, staff_scope
 from amtstermin.core.errors import BookingError, SlotTaken
-from amtstermin.core.models import Appointment, Channel, Location, Service, StaffMember
+from amtstermin.core.models import Appointment, Channel, Location, StaffMember
 from amtstermin.core.scheduling import availability
 from amtstermin.core.summary import summarize
 
-from ..access import scope_appointments, staff_view, visible_departments, visible_locations
+from ..access import scope_appointments, staff_view, visible_locations
 from . import keys
 from .forms import BookingForm, RequestForm
 
@@ -34,7 +34,7 @@ def book(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpResp
     posted = request.method == "POST"
     wanted = RequestForm(
         request.POST if posted else request.GET or None,
-        services=_services(location, staff),
+        services=staff_scope.bookable_services(staff, location),
         initial={"tag": today.isoformat()},  # a date object would be localised in the input
     )
     # A form sent back keeps its key (bound data): a second click after an error books once.
@@ -144,17 +144,6 @@ def _page(request: HttpRequest, context: dict, status: int = 200) -> HttpRespons
 
 def _fresh(request: HttpRequest) -> dict:
     return {"channel": Channel.PHONE, "language": "de", "key": keys.issue(request)}
-
-
-def _services(location: Location, staff: StaffMember) -> list[Service]:
-    """What this clerk may book here: their departments' services offered at the location."""
-    return list(
-        Service.objects.bookable()
-        .offered_at(location)
-        .filter(department__in=visible_departments(staff))
-        .select_related("department")
-        .order_by("department__position", "department__name", "position", "name")
-    )
 
 
 def _labelled(starts: list[datetime], location: Location, day: date) -> list[tuple[str, str]]:

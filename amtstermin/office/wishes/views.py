@@ -14,14 +14,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amtstermin.core import staff_scope
 from amtstermin.core.errors import BookingError, SlotTaken
 from amtstermin.core.items import Item
-from amtstermin.core.models import Channel, Location, Service, StaffMember, Wish, WishOffer
+from amtstermin.core.models import Channel, Location, StaffMember, Wish, WishOffer
 from amtstermin.core.scheduling import availability
 from amtstermin.core.wishes import desk, placing, store
 from amtstermin.core.wishes.errors import AlreadyWishing
 
-from ..access import staff_view, visible_departments, visible_locations
+from ..access import staff_view, visible_locations
 from .forms import WEEKDAYS, FilterForm, LeaveForm, PlaceForm
 
 PER_PAGE = 50
@@ -221,7 +222,7 @@ def leave(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpRes
     bounds = availability.window(location, channel=Channel.PHONE, now=now)
     form = LeaveForm(
         request.POST if request.method == "POST" else None,
-        services=_services(location, staff),
+        services=staff_scope.bookable_services(staff, location),
         initial={
             "weekdays": [0, 1, 2, 3, 4],
             "latest_date": bounds.last.isoformat(),
@@ -266,14 +267,3 @@ def leave(request: HttpRequest, staff: StaffMember, location_id: int) -> HttpRes
         )
     messages.success(request, done % {"reference": wish.reference})
     return redirect("office:wishes")
-
-
-def _services(location: Location, staff: StaffMember) -> list[Service]:
-    """What this clerk may take a wish for here: their departments' services offered there."""
-    return list(
-        Service.objects.bookable()
-        .offered_at(location)
-        .filter(department__in=visible_departments(staff))
-        .select_related("department")
-        .order_by("department__position", "department__name", "position", "name")
-    )
