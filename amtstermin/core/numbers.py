@@ -66,28 +66,41 @@ def create_with_waiting_number(
     row, location: Location, day: date, batch=None
 ) -> Callable[[], None]:
     """sql.create(row) with the next_waiting_number() of `location` on `day` in its
-    waiting_number. On PostgreSQL the INSERT reads the number from the counter row the upsert
-    before it moved (the same format, in SQL), so both go out together; with the row's id
-    drawn ahead (sql.next_id) and a `batch` (core/sql.py), nothing waits for the answer.
+    waiting_number. On PostgreSQL the INSERT reads the number the counter's upsert moved to
+    (the same format, in SQL); with the row's id drawn ahead (sql.next_id) and a `batch`
+    (core/sql.py), both are held writes of one statement and nothing waits for the answer.
     Returns what fills in the number once the batch has ended (nothing to do without one)."""
     if connection.vendor != "postgresql":
         row.waiting_number = next_waiting_number(location, day)
         sql.create(row)
         return lambda: None
-    sql.execute(_count_on(location, day, returning=False))
-    table = sql.table(WaitingNumberCounter)
-    last = f"{sql.column(WaitingNumberCounter, 'last')}::text"
-    drawn = (  # "A-042", and "A-1234" past 999, as f"{prefix}-{number:03d}"
-        f"(SELECT CAST(%s AS text) || '-' || LPAD({last}, GREATEST(3, LENGTH({last})), '0') "
-        f"FROM {table} WHERE {sql.column(WaitingNumberCounter, 'location')} = %s "
-        f"AND {sql.column(WaitingNumberCounter, 'day')} = %s)"
-    )
-    computed = {"waiting_number": (drawn, [location.waiting_prefix, location.pk, sql.day(day)])}
     if batch is None or row.pk is None:
-        sql.create(row, computed)
+        sql.execute(_count_on(location, day, returning=False))
+        table = sql.table(WaitingNumberCounter)
+        last = sql.column(WaitingNumberCounter, "last")
+        drawn = (
+            f"(SELECT {_formatted(last)} FROM {table} "
+            f"WHERE {sql.column(WaitingNumberCounter, 'location')} = %s "
+            f"AND {sql.column(WaitingNumberCounter, 'day')} = %s)"
+        )
+        sql.create(
+            row, {"waiting_number": (drawn, [location.waiting_prefix, location.pk, sql.day(day)])}
+        )
         return lambda: None
-    sent = batch.send(sql.returning(sql.insert(row, computed), type(row), ["waiting_number"]))
-    return lambda: sql.filled(row, {"waiting_number": sent.rows()[0][0]})
+    # One merged write: the INSERT reads the number from the upsert's RETURNING (Batch.hold).
+    counter = batch.hold(_count_on(location, day, returning=True))
+    drawn = f"(SELECT {_formatted('last')} FROM {counter.name})"
+    computed = {"waiting_number": (drawn, [location.waiting_prefix])}
+    inserted = batch.hold(
+        sql.returning(sql.insert(row, computed), type(row), ["waiting_number"]), read=True
+    )
+    return lambda: sql.filled(row, {"waiting_number": inserted.rows()[0][0]})
+
+
+def _formatted(last: str) -> str:
+    """SQL for f"{prefix}-{last:03d}" ("A-042", "A-1234" past 999); the prefix is a parameter."""
+    text = f"{last}::text"
+    return f"CAST(%s AS text) || '-' || LPAD({text}, GREATEST(3, LENGTH({text})), '0')"
 
 
 def _count_on(location: Location, day: date, *, returning: bool) -> sql.Statement:

@@ -3,6 +3,7 @@
 Names come from the models, so a renamed field breaks loudly; values are always parameters.
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -123,9 +124,33 @@ class Sent:
             return cursor.fetchall()
 
 
+class Held:
+    """A write held in a batch (Batch.hold); its rows can be read once the batch has ended."""
+
+    def __init__(self, name: str, query: str, params: Sequence) -> None:
+        self.name = name  # later held writes of the same merge may read its RETURNING rows here
+        self.query = query
+        self.params = list(params)
+        self.into: str | None = None  # "INSERT INTO t (a, b) VALUES" of a plain row INSERT
+        self._sent: Sent | None = None
+
+    def rows(self) -> list[tuple]:
+        assert self._sent is not None, "hold(read=True) for the rows of a held write"
+        return self._sent.rows()
+
+
+# The ORM's and insert()'s INSERT of one row: "... VALUES (%s, %s)".
+_ONE_ROW = re.compile(r"^(INSERT INTO [^;]* VALUES) (\((?:%s, )*%s\))$")
+
+
 class Batch:
-    def __init__(self) -> None:
+    def __init__(self, merging: bool) -> None:
+        self._merging = merging
         self._unread: list = []
+        self._held: list[Held] = []
+        self._reader: Held | None = None
+        self._names = 0
+        self._flushing = False
 
     def send(self, statement: Statement) -> Sent:
         cursor = connection.cursor()
@@ -139,21 +164,95 @@ class Batch:
             self._unread.append(cursor)
             cursor.execute(*statement)
 
+    def hold(self, statement: Statement, *, read: bool = False) -> Held:
+        """A write (INSERT, UPDATE) merged with the writes held next to it into one statement
+        (PostgreSQL's data-modifying WITH queries): one message for the server to wake up for,
+        not one each. Its parts run on one snapshot and in no promised order, so a held write
+        reads another's effect only through its `name` (the RETURNING rows); rows of one table
+        held one after the other become one INSERT, in order. `read`: its rows can be read
+        after the batch (one such write per merge). SQLite runs it at once."""
+        query, params = statement
+        if not self._merging:
+            held = Held("", query, params)
+            cursor = connection.cursor()
+            cursor.execute(query, params)
+            held._sent = Sent(cursor)
+            return held
+        if self._reader is not None and read:
+            self._flush()
+        row = None if read else _ONE_ROW.match(query)
+        last = self._held[-1] if self._held else None
+        if row and last and last.into == row.group(1):
+            last.query += ", " + row.group(2)
+            last.params += params
+            return last
+        held = Held(f"held_{self._names}", query, params)
+        held.into = row.group(1) if row else None
+        self._names += 1
+        self._held.append(held)
+        if read:
+            self._reader = held
+        return held
+
+    def _intercept(self, execute, query, params, many, context):
+        """Django's execute wrapper while the batch lasts: an INSERT without RETURNING (the
+        ORM's, insert()'s) is held like hold(); anything else first sends what is held, so the
+        server still sees every statement in the order it was made."""
+        if self._flushing:
+            return execute(query, params, many, context)
+        if not many and query.startswith("INSERT ") and " RETURNING " not in query:
+            self.hold((query, list(params or ())))
+            return None
+        self._flush()
+        return execute(query, params, many, context)
+
+    def _flush(self) -> None:
+        if not self._held:
+            return
+        held, reader = self._held, self._reader
+        self._held, self._reader = [], None
+        if reader is None:  # the last write is the main statement
+            *parts, main = held
+            query, params = main.query, main.params
+        else:
+            parts, query, params = held, f"SELECT * FROM {reader.name}", []
+        if parts:
+            query = "WITH " + ", ".join(f"{p.name} AS ({p.query})" for p in parts) + " " + query
+            params = [value for part in parts for value in part.params] + params
+        self._flushing = True
+        try:
+            cursor = connection.cursor()
+            cursor.execute(query, params)
+        finally:
+            self._flushing = False
+        if reader is None:
+            self._unread.append(cursor)
+        else:
+            reader._sent = Sent(cursor)
+
 
 @contextmanager
 def batch() -> Iterator[Batch]:
     """Statements sent inside are answered together, in one round trip on PostgreSQL (psycopg's
     pipeline mode); read their rows after the block. The server still runs them one after the
     other, each with a fresh snapshot in READ COMMITTED: a read sent after a lock sees what the
-    lock's previous holder committed. SQLite runs each at once (no round trips to save).
+    lock's previous holder committed. Writes in a row are merged into one (Batch.hold), since
+    the server wakes up for each statement it receives. SQLite runs each at once (no round
+    trips to save).
     """
-    sent = Batch()
+    postgres = connection.vendor == "postgresql"
+    sent = Batch(merging=postgres)
     try:
-        if connection.vendor == "postgresql":
+        if postgres:
             connection.ensure_connection()
             # Errors surface when the pipeline ends, outside Django's cursor: wrap them there.
-            with connection.wrap_database_errors, connection.connection.pipeline():
+            with (
+                connection.wrap_database_errors,
+                connection.connection.pipeline(),
+                connection.execute_wrapper(sent._intercept),
+            ):
                 yield sent
+                sent._flush()
         else:
             yield sent
     finally:

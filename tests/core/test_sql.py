@@ -3,6 +3,7 @@ writes what the ORM would."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from amtstermin.core import sql
 from amtstermin.core.models import AccessToken, Appointment, AppointmentEvent
@@ -60,3 +61,24 @@ def test_insert_fills_the_defaults_the_orm_would(appointment):
         )
     written = AppointmentEvent.objects.filter(kind=AppointmentEvent.Kind.MAIL_RESENT).get()
     assert written.detail == {} and written.staff is None and written.at == NOW
+
+
+def test_writes_in_a_row_go_out_as_one_statement_and_keep_their_order(appointment):
+    kinds = ["resent", "contact", "reassigned"]
+    with CaptureQueriesContext(connection) as sent, transaction.atomic(), sql.batch() as batch:
+        for kind in kinds:
+            event = AppointmentEvent(appointment=appointment, kind=kind, at=NOW, channel="desk")
+            sql.execute(sql.insert(event))
+        sql.execute(
+            sql.insert(AccessToken(appointment=appointment, digest="c" * 64, created_at=NOW))
+        )
+        # A read first sends what is held: it sees the rows made before it.
+        seen = batch.send(
+            (f"SELECT COUNT(*) FROM {sql.table(AppointmentEvent)} WHERE kind = %s", [kinds[0]])
+        )
+    writes = [query["sql"] for query in sent.captured_queries if "WITH held_" in query["sql"]]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 0)
+    assert seen.rows() == [(1,)]
+    events = AppointmentEvent.objects.filter(kind__in=kinds).order_by("pk")
+    assert [event.kind for event in events] == kinds  # ids in the order made
+    assert AccessToken.objects.filter(digest="c" * 64).exists()
