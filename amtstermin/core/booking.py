@@ -156,25 +156,30 @@ def _book_once(
     day = location.local_date(start)
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
+    mailbox = channel == Channel.ONLINE and bool(email_key)
     # Locks and reads in one round trip (core/sql.py), in the order they must be taken.
     with sql.batch() as batch:
-        offering = batch.send(offer)
-        if channel == Channel.ONLINE and email_key:
-            # First, before the location's: it may wait for another booking of the mailbox.
-            batch.run(limits.mailbox_lock(location, email_key))
-            mailbox = batch.send(booking_sql.active_online(location.pk, email_key, now=now))
-        batch.run(locks.sharing(location.pk))
+        # First the mailbox's lock, before the location's: it may wait for another booking of
+        # the mailbox. The reads beside it need no lock.
+        offering, new_id, _locked = batch.together(
+            sql.Listed(offer),
+            sql.next_id(Appointment),
+            limits.mailbox_lock(location, email_key) if mailbox else None,
+        )
+        # A new snapshot, taken once the mailbox is ours: it counts what the one before booked.
+        _shared, active, stale = batch.together(
+            locks.sharing(location.pk),
+            booking_sql.active_online(location.pk, email_key, now=now) if mailbox else None,
+            sql.Listed(booking_sql.stale_holds(start, end, now=now)),
+        )
         if unproven_network:
             batch.run(limits.unproven_day_lock(location, day))
-        stale = batch.send(booking_sql.stale_holds(start, end, now=now))
         loaded = capacity.send_day(
             batch, location, day, channel=channel, now=now, services=service_ids(items)
         )
-        if drawing := sql.next_id(Appointment):
-            new_id = batch.send(drawing)
     check_offered(items, offering.rows())
-    if channel == Channel.ONLINE and email_key:
-        limits.check_active_count(location, mailbox.rows())
+    if mailbox:
+        limits.check_active_count(location, active.rows())
     if stale_ids := [row[0] for row in stale.rows()]:
         # Their time reads as free already; expired, they no longer meet the overlap guard.
         _expire(Appointment.objects.filter(pk__in=stale_ids), now=now)
@@ -192,6 +197,7 @@ def _book_once(
             now=now,
         )
     lifetime = hold_minutes(location, proven=not unproven_network)
+    drawn = new_id.rows()  # none on SQLite (sql.next_id)
     # The appointment's id is drawn: its rows go out together, none waits for an answer.
     with sql.batch() as writes:
         appointment, numbered = _insert(
@@ -206,7 +212,7 @@ def _book_once(
             now=now,
             idempotency_key=idempotency_key,
             unproven_network=unproven_network,
-            pk=new_id.rows()[0][0] if drawing else None,
+            pk=drawn[0][0] if drawn else None,
             batch=writes,
         )
         token = issue_access_token(appointment, now=now)

@@ -6,6 +6,7 @@ Names come from the models, so a renamed field breaks loudly; values are always 
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -118,10 +119,37 @@ class Sent:
 
     def __init__(self, cursor) -> None:
         self._cursor = cursor
+        self._row: tuple | None = None
 
     def rows(self) -> list[tuple]:
         with self._cursor as cursor:
             return cursor.fetchall()
+
+    def row(self) -> tuple:
+        """The one row of a together() statement, read once."""
+        if self._row is None:
+            (self._row,) = self.rows()
+        return self._row
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A statement of one column whose every row is wanted, for Batch.together()."""
+
+    statement: Statement
+
+
+class Answer:
+    """One statement's rows out of a Batch.together(), once the batch has ended."""
+
+    def __init__(self, sent: "Sent | None", index: int = 0, listed: bool = False) -> None:
+        self._sent, self._index, self._listed = sent, index, listed
+
+    def rows(self) -> list[tuple]:
+        if self._sent is None:
+            return []  # no statement was given
+        value = self._sent.row()[self._index]
+        return [(item,) for item in value] if self._listed else [(value,)]
 
 
 class Held:
@@ -163,6 +191,26 @@ class Batch:
             cursor = connection.cursor()
             self._unread.append(cursor)
             cursor.execute(*statement)
+
+    def together(self, *parts: Statement | Listed | None) -> list[Answer | Sent]:
+        """Statements of one row of one column each (a lock, a count, the next id), or of one
+        column whose rows are all wanted (Listed), sent as one SELECT on PostgreSQL: one message
+        for the server to wake up for. They share its snapshot, taken before any lock among
+        them is granted, so a read that must follow a lock goes in a later statement. SQLite
+        runs each at once. Answers in the order given (no rows for None)."""
+        if not self._merging:
+            return [_NOTHING if part is None else self.send(_statement_of(part)) for part in parts]
+        given = [part for part in parts if part is not None]
+        columns = [
+            f"ARRAY({part.statement[0]})" if isinstance(part, Listed) else f"({part[0]})"
+            for part in given
+        ]
+        params = [value for part in given for value in _statement_of(part)[1]]
+        sent = self.send((f"SELECT {', '.join(columns)}", params))
+        answers = iter(
+            Answer(sent, index, isinstance(part, Listed)) for index, part in enumerate(given)
+        )
+        return [_NOTHING if part is None else next(answers) for part in parts]
 
     def hold(self, statement: Statement, *, read: bool = False) -> Held:
         """A write (INSERT, UPDATE) merged with the writes held next to it into one statement
@@ -229,6 +277,13 @@ class Batch:
             self._unread.append(cursor)
         else:
             reader._sent = Sent(cursor)
+
+
+_NOTHING = Answer(None)
+
+
+def _statement_of(part: Statement | Listed) -> Statement:
+    return part.statement if isinstance(part, Listed) else part
 
 
 @contextmanager

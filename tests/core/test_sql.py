@@ -82,3 +82,17 @@ def test_writes_in_a_row_go_out_as_one_statement_and_keep_their_order(appointmen
     events = AppointmentEvent.objects.filter(kind__in=kinds).order_by("pk")
     assert [event.kind for event in events] == kinds  # ids in the order made
     assert AccessToken.objects.filter(digest="c" * 64).exists()
+
+
+def test_together_answers_as_the_statements_alone_would(appointment):
+    ids = (f"SELECT id FROM {sql.table(Appointment)} ORDER BY id", [])
+    count = (f"SELECT COUNT(*) FROM {sql.table(AccessToken)}", [])
+    with CaptureQueriesContext(connection) as sent, transaction.atomic(), sql.batch() as batch:
+        listed, counted, nothing = batch.together(sql.Listed(ids), count, None)
+        alone = batch.send(ids), batch.send(count)
+    assert listed.rows() == alone[0].rows() == [(appointment.pk,)]
+    assert counted.rows() == alone[1].rows() == [(AccessToken.objects.count(),)]
+    assert nothing.rows() == []
+    # One SELECT for both on PostgreSQL; SQLite runs each (nothing to save there).
+    selects = [query for query in sent.captured_queries if query["sql"].startswith("SELECT")]
+    assert len(selects) == (1 if connection.vendor == "postgresql" else 2) + 2
