@@ -218,7 +218,7 @@ else:
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "amtstermin.core.outbox_backend.OutboxBackend"),
         "QUEUES": ["default"],
     }
 }

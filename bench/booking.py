@@ -27,7 +27,7 @@ import time as clock
 from collections import deque
 from datetime import timedelta
 
-os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+os.environ.setdefault("TASKS_BACKEND", "amtstermin.core.outbox_backend.OutboxBackend")
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 

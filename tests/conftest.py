@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from django_tasks import task_backends
+from django_tasks_db import DatabaseBackend
 
 from tests import factories
 
@@ -71,3 +73,16 @@ def office(db):
         (),
         {"location": where, "id_card": id_card, "registration": registration, "clerk": clerk},
     )
+
+
+@pytest.fixture
+def db_tasks(settings):
+    """Tasks go to the database table, as in production, until a worker runs them."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "amtstermin.core.outbox_backend.OutboxBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    # django_tasks caches backends; its setting_changed receiver drops the cache.
+    assert isinstance(task_backends["default"], DatabaseBackend)

@@ -10,8 +10,6 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django_tasks import task_backends
-from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertRedirects
 
@@ -96,12 +94,8 @@ def test_stranger_gets_the_same_answer_and_no_mail_for_a_wrong_pair(client, book
     assert mail.outbox == []
 
 
-def test_the_page_queues_the_same_task_whether_or_not_the_pair_matches(client, booked, settings):
+def test_the_page_queues_the_same_task_whether_or_not_the_pair_matches(client, booked, db_tasks):
     # As in production: the task waits in the database for a worker, so the page did no lookup.
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-    assert isinstance(task_backends["default"], DatabaseBackend)
     ask(client, booked.reference, EMAIL)
     ask(client, booked.reference, "mallory@example.org")
     queued = DBTaskResult.objects.filter(task_path__endswith="send_manage_link_mail")

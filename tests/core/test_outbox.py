@@ -14,7 +14,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks import task_backends
 from django_tasks.signals import task_enqueued
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -31,16 +30,6 @@ from tests.fixtures.smtp import free_port
 
 NOW = berlin(2026, 12, 1, 8, 0)
 READY, RUNNING, SUCCESSFUL, FAILED = "READY", "RUNNING", "SUCCESSFUL", "FAILED"
-
-
-@pytest.fixture
-def db_tasks(settings):
-    """Tasks go to the database table, as in production, until a worker runs them."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-    # django_tasks caches backends; its setting_changed receiver drops the cache.
-    assert isinstance(task_backends["default"], DatabaseBackend)
 
 
 def book(office):
@@ -343,3 +332,23 @@ def test_tasks_queued_under_their_old_path_still_run():
     for moved in (send_appointment_mail, send_online_request_mail, purge_personal_data):
         old_path = "amtstermin.core.tasks." + moved.func.__name__
         assert import_string(old_path) is moved
+
+
+@pytest.mark.django_db
+def test_the_backend_writes_the_row_the_library_would(db_tasks):
+    """OutboxBackend writes a task's row itself (core/outbox_backend.py): the same fields as
+    django-tasks-db's own backend, so its worker and admin read it alike."""
+    library = DatabaseBackend("default", {"QUEUES": ["default"]})
+    due = NOW + timedelta(hours=2)
+
+    def fields(result):
+        row = DBTaskResult.objects.get(pk=result.id)
+        ignored = {"id", "enqueued_at"}
+        return {f.name: getattr(row, f.name) for f in row._meta.fields if f.name not in ignored}
+
+    for task in (send_appointment_mail, send_appointment_mail.using(run_after=due)):
+        ours = task.enqueue(appointment_id=7, event=MailEvent.BOOKED)
+        theirs = library.enqueue(task, (), {"appointment_id": 7, "event": MailEvent.BOOKED})
+        assert fields(ours) == fields(theirs)
+        assert ours.status == READY and ours.task.run_after == task.run_after
+        assert abs(ours.enqueued_at - theirs.enqueued_at) < timedelta(seconds=5)

@@ -87,14 +87,6 @@ def monday(office):
     )
 
 
-@pytest.fixture
-def db_tasks(settings):
-    """Tasks go to the database table, as in production, until a worker runs them."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-
-
 def purged(appointment: Appointment) -> bool:
     appointment.refresh_from_db()
     return appointment.name == "" and appointment.email == ""

@@ -25,14 +25,6 @@ NOW = berlin(2026, 12, 4, 15, 0)  # a Friday; the real clock of the worker proce
 DEADLINE_SECONDS = 60
 
 
-@pytest.fixture
-def db_tasks(settings):
-    """Tasks go to the database table, as in production, until a worker runs them."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-
-
 def hold(office, *, now):
     """An online booking waiting for its email confirmation, held for 30 minutes from `now`."""
     found = availability.compute(office.location, [Item(office.id_card)], now=now)

@@ -45,14 +45,6 @@ KILL_AFTER_SECONDS = (0.0, 0.15)
 DEADLINE_SECONDS = 120
 
 
-@pytest.fixture
-def db_tasks(settings):
-    """Tasks go to the database table, as in production, until a worker runs them."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-
-
 def book_all(office) -> list[Appointment]:
     """BOOKINGS online bookings through the core, four clerks, every quarter hour from Monday."""
     office.location.reminder_hours = 0  # only the booked mails go through the outbox
@@ -97,7 +89,7 @@ def worker_environment(smtp_port: int) -> dict[str, str]:
         "SECRET_KEY": settings.SECRET_KEY,
         "SITE_URL": settings.SITE_URL,
         "DEBUG": "0",
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "TASKS_BACKEND": "amtstermin.core.outbox_backend.OutboxBackend",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
