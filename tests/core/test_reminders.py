@@ -26,12 +26,7 @@ from tests.core.test_mail_content import (  # noqa: F401  (site: an autouse fixt
     text_of,
     token_in,
 )
-from tests.core.test_outbox import (  # noqa: F401  (db_tasks: a fixture)
-    READY,
-    SUCCESSFUL,
-    db_tasks,
-    run_worker,
-)
+from tests.core.test_outbox import READY, SUCCESSFUL, run_worker
 
 DAY_BEFORE = MONDAY_0930 - timedelta(hours=24)
 

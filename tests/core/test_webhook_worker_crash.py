@@ -17,7 +17,7 @@ from amtstermin.core.items import Item
 from amtstermin.core.models import Channel, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from amtstermin.core.webhook_tasks import LEASE, deliver_webhook
 from tests.conftest import berlin
-from tests.core.test_outbox import db_tasks, run_worker  # noqa: F401 (a fixture)
+from tests.core.test_outbox import run_worker
 from tests.core.test_worker_crash import start_worker, worker_environment
 from tests.core.webhook_receiver import running_receiver
 from tests.fixtures.smtp import free_port

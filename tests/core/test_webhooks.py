@@ -30,7 +30,7 @@ from amtstermin.core.models.webhooks import new_secret, validate_webhook_url
 from amtstermin.core.webhook_tasks import ATTEMPTS, LEASE, RETRY_DELAYS, deliver_webhook
 from tests import factories
 from tests.conftest import berlin
-from tests.core.test_outbox import db_tasks, run_worker  # noqa: F401 (a fixture)
+from tests.core.test_outbox import run_worker
 from tests.core.webhook_receiver import running_receiver, signature_valid
 from tests.fixtures.smtp import free_port
 
