@@ -1,7 +1,7 @@
 """Load rosters, absences, closures, holidays and bookings of a location into the engine.
 
 Two indexed queries (capacity_sql.py), selecting only the columns the engine needs; a booking
-sends both in one round trip (send_day). The cost grows with staff × days, never with stored
+reads both in one statement (send_day). The cost grows with staff × days, never with stored
 history.
 """
 
@@ -107,21 +107,17 @@ def send_day(
     services: frozenset[int] | None = None,
     held_back: bool = True,
 ) -> Callable[[], Capacity]:
-    """load() of one day as two statements in `batch` (core/sql.py), for a booking: the taken
+    """load() of one day as one statement in `batch` (core/sql.py), for a booking: the taken
     time of everyone rostered that day is read alongside the rosters, not after them. Call the
     result once the batch has ended."""
     grids = day_grids(location, day, day)
-    online = channel == Channel.ONLINE
-    rosters = batch.send(
-        capacity_sql.rosters_and_skills(location.pk, day, day, online=online, weekday=day.weekday())
-    )
-    taken = batch.send(
-        capacity_sql.intervals(
+    day_rows = batch.send(
+        capacity_sql.day_for_booking(
             location.pk,
-            capacity_sql.rostered(location.pk, day, day, online=online, weekday=day.weekday()),
+            day,
             grids[0].start,
             location.local_day_start(day + timedelta(days=1)),
-            online=online,
+            online=channel == Channel.ONLINE,
             now=now,
             exclude=exclude,
             held_back=held_back,
@@ -129,8 +125,9 @@ def send_day(
     )
 
     def loaded() -> Capacity:
-        blocks, skills, staff_ids = _skilled(rosters.rows(), services)
-        return _assemble(location, grids, blocks, skills, staff_ids, taken.rows())
+        rosters, taken = capacity_sql.split_day(day_rows.rows())
+        blocks, skills, staff_ids = _skilled(rosters, services)
+        return _assemble(location, grids, blocks, skills, staff_ids, taken)
 
     return loaded
 
