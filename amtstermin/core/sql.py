@@ -6,6 +6,7 @@ Names come from the models, so a renamed field breaks loudly; values are always 
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -14,6 +15,8 @@ from typing import Any
 from django.db import connection
 
 Statement = tuple[str, list]  # SQL with %s placeholders, and its parameters
+
+_merging: ContextVar["Batch | None"] = ContextVar("merging", default=None)  # batch() on PostgreSQL
 
 
 # Cached: looking a name up and quoting it through the connection proxy cost a booking 1 ms.
@@ -102,10 +105,16 @@ def next_id(model: Any) -> Statement | None:
 
 
 def execute(statement: Statement | None) -> None:
-    """Run `statement` (None, e.g. a lock SQLite does not need: nothing)."""
-    if statement is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
+    """Run `statement` (None, e.g. a lock SQLite does not need: nothing); inside a batch()
+    on PostgreSQL an insert() is held there without a trip through Django's cursor."""
+    if statement is None:
+        return
+    merging = _merging.get()
+    if merging is not None and merging.holds(statement[0]):
+        merging.hold(statement)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
 
 
 def fetch(sql: str, params: Sequence) -> list[tuple]:
@@ -242,13 +251,17 @@ class Batch:
             self._reader = held
         return held
 
+    @staticmethod
+    def holds(query: str) -> bool:
+        return query.startswith("INSERT ") and " RETURNING " not in query
+
     def _intercept(self, execute, query, params, many, context):
         """Django's execute wrapper while the batch lasts: an INSERT without RETURNING (the
         ORM's, insert()'s) is held like hold(); anything else first sends what is held, so the
         server still sees every statement in the order it was made."""
         if self._flushing:
             return execute(query, params, many, context)
-        if not many and query.startswith("INSERT ") and " RETURNING " not in query:
+        if not many and self.holds(query):
             self.hold((query, list(params or ())))
             return None
         self._flush()
@@ -306,8 +319,12 @@ def batch() -> Iterator[Batch]:
                 connection.connection.pipeline(),
                 connection.execute_wrapper(sent._intercept),
             ):
-                yield sent
-                sent._flush()
+                reset = _merging.set(sent)
+                try:
+                    yield sent
+                    sent._flush()
+                finally:
+                    _merging.reset(reset)
         else:
             yield sent
     finally:
