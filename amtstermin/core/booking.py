@@ -157,30 +157,36 @@ def _book_once(
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
     mailbox = channel == Channel.ONLINE and bool(email_key)
-    # Locks and reads in one round trip (core/sql.py), in the order they must be taken.
+    # Locks, then reads, in one round trip (core/sql.py).
     with sql.batch() as batch:
-        # First the mailbox's lock, before the location's: it may wait for another booking of
-        # the mailbox. The reads beside it need no lock.
-        offering, new_id, _locked = batch.together(
+        # Every lock first, left to right: the mailbox's before the location's (it may wait for
+        # another booking of the mailbox). The reads beside them need none.
+        offering, new_id, _mailbox, _location = batch.together(
             sql.Listed(offer),
             sql.next_id(Appointment),
             limits.mailbox_lock(location, email_key) if mailbox else None,
-        )
-        # A new snapshot, taken once the mailbox is ours: it counts what the one before booked.
-        _shared, active, stale = batch.together(
             locks.sharing(location.pk),
-            booking_sql.active_online(location.pk, email_key, now=now) if mailbox else None,
-            sql.Listed(booking_sql.stale_holds(start, end, now=now)),
         )
         if unproven_network:
             batch.run(limits.unproven_day_lock(location, day))
-        loaded = capacity.send_day(
-            batch, location, day, channel=channel, now=now, services=service_ids(items)
+        # Then every read, in one statement whose snapshot is taken once the locks are held:
+        # it sees what the mailbox's and the roster's previous holders committed.
+        loaded, (active, stale) = capacity.send_day(
+            batch,
+            location,
+            day,
+            channel=channel,
+            now=now,
+            also=[
+                booking_sql.active_online(location.pk, email_key, now=now) if mailbox else None,
+                booking_sql.stale_holds(start, end, now=now),
+            ],
+            services=service_ids(items),
         )
     check_offered(items, offering.rows())
     if mailbox:
-        limits.check_active_count(location, active.rows())
-    if stale_ids := [row[0] for row in stale.rows()]:
+        limits.check_active_count(location, active())
+    if stale_ids := [row[0] for row in stale()]:
         # Their time reads as free already; expired, they no longer meet the overlap guard.
         _expire(Appointment.objects.filter(pk__in=stale_ids), now=now)
     staff_days = loaded().staff_days[day]

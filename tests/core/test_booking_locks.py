@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections, transaction
 
-from amtstermin.core import booking, rosters
+from amtstermin.core import booking, limits, rosters
 from amtstermin.core.items import Item
 from amtstermin.core.models import Absence, Appointment
 from amtstermin.core.scheduling import locks
@@ -111,6 +111,26 @@ def test_a_booking_waits_for_a_roster_change_in_flight(office):
     try:
         with pytest.raises(TimeoutError):
             other.result(timeout=1.0)
+    finally:
+        release.set()
+        held.result()
+    other.result(timeout=WAIT)
+    assert Appointment.objects.count() == 1
+
+
+def test_a_booking_takes_its_mailbox_before_the_location(office):
+    """Both locks go in one statement (booking._book_once): PostgreSQL takes them left to
+    right, so a booking waiting for a roster change already holds its mailbox, and none holds
+    the location while it waits for a mailbox (no deadlock with a change queued between)."""
+    release, held, _pool = holding(lambda: locks.exclusive([office.location.pk]))
+    other = in_thread(lambda: book(office, MONDAY_9, "c@example.org"))
+    try:
+        with pytest.raises(TimeoutError):
+            other.result(timeout=1.0)  # waiting for the location
+        lock_id = limits.mailbox_lock(office.location, "c@example.org")[1][0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [lock_id])
+            assert cursor.fetchone() == (False,)  # the waiting booking holds its mailbox
     finally:
         release.set()
         held.result()

@@ -7,9 +7,10 @@ history.
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache, partial
 
 from .. import sql
 from ..models import Channel, Location
@@ -103,33 +104,40 @@ def send_day(
     *,
     channel: str,
     now: datetime,
+    also: Sequence[sql.Statement | None] = (),
     exclude: int | None = None,
     services: frozenset[int] | None = None,
     held_back: bool = True,
-) -> Callable[[], Capacity]:
+) -> tuple[Callable[[], Capacity], list[Callable[[], list[tuple]]]]:
     """load() of one day as one statement in `batch` (core/sql.py), for a booking: the taken
-    time of everyone rostered that day is read alongside the rosters, not after them. Call the
-    result once the batch has ended."""
+    time of everyone rostered that day is read alongside the rosters, not after them, and so
+    are the `also` reads (one column each). Returns what gives the capacity and what gives each
+    `also` read's rows, to call once the batch has ended."""
     grids = day_grids(location, day, day)
-    day_rows = batch.send(
+    sent = batch.send(
         capacity_sql.day_for_booking(
             location.pk,
             day,
             grids[0].start,
             location.local_day_start(day + timedelta(days=1)),
             online=channel == Channel.ONLINE,
+            also=also,
             now=now,
             exclude=exclude,
             held_back=held_back,
         )
     )
 
+    @cache
+    def split():
+        return capacity_sql.split_day(sent.rows(), len(also))
+
     def loaded() -> Capacity:
-        rosters, taken = capacity_sql.split_day(day_rows.rows())
+        rosters, taken, _also = split()
         blocks, skills, staff_ids = _skilled(rosters, services)
         return _assemble(location, grids, blocks, skills, staff_ids, taken)
 
-    return loaded
+    return loaded, [partial(lambda index: split()[2][index], index) for index in range(len(also))]
 
 
 def _skilled(

@@ -6,6 +6,7 @@ written once here, for SQLite and PostgreSQL alike, with every value passed as a
 Table and column names come from the models, so a renamed field breaks loudly here.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import connection
@@ -86,11 +87,19 @@ def split_rosters(rows: list[tuple]) -> tuple[list[RosterRow], list[tuple[int, i
 
 
 def day_for_booking(
-    location_id: int, day: date, start: datetime, end: datetime, *, online: bool, **taking
+    location_id: int,
+    day: date,
+    start: datetime,
+    end: datetime,
+    *,
+    online: bool,
+    also: Sequence[sql.Statement | None] = (),
+    **taking,
 ) -> sql.Statement:
     """rosters_and_skills() of one day and the intervals() of everyone rostered then, in one
     statement for a booking (split_day tells the rows apart): the rostered staff are found once,
-    and the server wakes up for one statement, not two. `taking`: as for intervals()."""
+    and the server wakes up for one statement, not two. `also`: more reads of one column each,
+    whose rows come along on the same snapshot. `taking`: as for intervals()."""
     block, through = RosterBlock, StaffMember.skills.through
     staff = sql.column(block, "staff")
     where, params = _rostered_where(location_id, day, day, online=online, weekday=day.weekday())
@@ -102,7 +111,7 @@ def day_for_booking(
         location_id, (f"SELECT {staff} FROM rostered", []), start, end, online=online, **taking
     )
     # The first column tells the parts apart: 0 a block, 1 a skill (its service in the third),
-    # 2 a taken interval (its start and end in the last two).
+    # 2 a taken interval (its start and end in the last two), 3… the value of an `also` read.
     query = (
         f"WITH rostered AS (SELECT {columns} {where}) "
         f"SELECT 0, rostered.*, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM rostered "
@@ -113,19 +122,35 @@ def day_for_booking(
         f"UNION ALL SELECT 2, t.staff, NULL, NULL, NULL, NULL, NULL, t.start_ms, t.end_ms "
         f"FROM ({taken}) t"
     )
-    return query, params + taken_params
+    params += taken_params
+    for kind, read in enumerate(also, start=_ALSO):
+        if read is not None:
+            query += f" UNION ALL SELECT {kind}, x.*, NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+            query += f"FROM ({read[0]}) x"
+            params += read[1]
+    return query, params
 
 
-def split_day(rows: list[tuple]) -> tuple[list[tuple], list[IntervalRow]]:
-    """The rows of day_for_booking() as (rosters_and_skills() rows, intervals() rows)."""
+_ALSO = 3  # the kind of day_for_booking()'s first `also` read
+
+
+def split_day(
+    rows: list[tuple], also: int = 0
+) -> tuple[list[tuple], list[IntervalRow], list[list[tuple]]]:
+    """The rows of day_for_booking() as (rosters_and_skills() rows, intervals() rows, the rows
+    of each of its `also` reads)."""
     rosters: list[tuple] = []
     taken: list[IntervalRow] = []
+    extra: list[list[tuple]] = [[] for _ in range(also)]
     for row in rows:
-        if row[0] == 2:
+        kind = row[0]
+        if kind == 2:
             taken.append((row[1], row[7], row[8]))
-        else:
+        elif kind < 2:
             rosters.append(row[:7])
-    return rosters, taken
+        else:
+            extra[kind - _ALSO].append((row[1],))
+    return rosters, taken, extra
 
 
 def intervals(
