@@ -207,9 +207,9 @@ class Batch:
         for the server to wake up for. They share its snapshot, taken before any lock among
         them is granted, so a read that must follow a lock goes in a later statement. SQLite
         runs each at once. Answers in the order given (no rows for None)."""
-        if not self._merging:
-            return [_NOTHING if part is None else self.send(_statement_of(part)) for part in parts]
         given = [part for part in parts if part is not None]
+        if not self._merging or not given:
+            return [_NOTHING if part is None else self.send(_statement_of(part)) for part in parts]
         columns = [
             f"ARRAY({part.statement[0]})" if isinstance(part, Listed) else f"({part[0]})"
             for part in given
