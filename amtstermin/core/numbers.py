@@ -66,26 +66,13 @@ def create_with_waiting_number(
     row, location: Location, day: date, batch=None
 ) -> Callable[[], None]:
     """sql.create(row) with the next_waiting_number() of `location` on `day` in its
-    waiting_number. On PostgreSQL the INSERT reads the number the counter's upsert moved to
-    (the same format, in SQL); with the row's id drawn ahead (sql.next_id) and a `batch`
-    (core/sql.py), both are held writes of one statement and nothing waits for the answer.
+    waiting_number. On PostgreSQL, with the row's id drawn ahead (sql.next_id) and a `batch`
+    (core/sql.py), both are held writes of one statement: the INSERT reads the number the
+    counter's upsert moved to (the same format, in SQL), and nothing waits for the answer.
     Returns what fills in the number once the batch has ended (nothing to do without one)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or batch is None or row.pk is None:
         row.waiting_number = next_waiting_number(location, day)
         sql.create(row)
-        return lambda: None
-    if batch is None or row.pk is None:
-        sql.execute(_count_on(location, day, returning=False))
-        table = sql.table(WaitingNumberCounter)
-        last = sql.column(WaitingNumberCounter, "last")
-        drawn = (
-            f"(SELECT {_formatted(last)} FROM {table} "
-            f"WHERE {sql.column(WaitingNumberCounter, 'location')} = %s "
-            f"AND {sql.column(WaitingNumberCounter, 'day')} = %s)"
-        )
-        sql.create(
-            row, {"waiting_number": (drawn, [location.waiting_prefix, location.pk, sql.day(day)])}
-        )
         return lambda: None
     # One merged write: the INSERT reads the number from the upsert's RETURNING (Batch.hold).
     counter = batch.hold(_count_on(location, day, returning=True))

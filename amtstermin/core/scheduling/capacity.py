@@ -81,7 +81,8 @@ def load(
     rosters = sql.fetch(
         *capacity_sql.rosters_and_skills(location.pk, first, last, online=online, weekday=weekday)
     )
-    blocks, skills, staff_ids = _skilled(rosters, services)
+    blocks, skill_rows = capacity_sql.split_rosters(rosters)
+    skills, staff_ids = _skilled(blocks, skill_rows, services)
     if not staff_ids:
         return Capacity(location, grids, {grid.day: [] for grid in grids})
     taken = capacity_sql.intervals(
@@ -129,22 +130,26 @@ def send_day(
     )
 
     @cache
-    def split():
+    def split() -> capacity_sql.Day:
         return capacity_sql.split_day(sent.rows(), len(also))
 
     def loaded() -> Capacity:
-        rosters, taken, _also = split()
-        blocks, skills, staff_ids = _skilled(rosters, services)
-        return _assemble(location, grids, blocks, skills, staff_ids, taken)
+        day_rows = split()
+        skills, staff_ids = _skilled(day_rows.blocks, day_rows.skills, services)
+        return _assemble(location, grids, day_rows.blocks, skills, staff_ids, day_rows.taken)
 
-    return loaded, [partial(lambda index: split()[2][index], index) for index in range(len(also))]
+    def also_rows(index: int) -> list[tuple]:
+        return split().also[index]
+
+    return loaded, [partial(also_rows, index) for index in range(len(also))]
 
 
 def _skilled(
-    rows: list[tuple], services: frozenset[int] | None
-) -> tuple[list[capacity_sql.RosterRow], dict[int, frozenset[int]], list[int]]:
-    """Roster blocks, skills per staff id, and the rostered staff skilled for all `services`."""
-    blocks, skill_rows = capacity_sql.split_rosters(rows)
+    blocks: list[capacity_sql.RosterRow],
+    skill_rows: list[tuple[int, int]],
+    services: frozenset[int] | None,
+) -> tuple[dict[int, frozenset[int]], list[int]]:
+    """Skills per staff id, and the rostered staff (of `blocks`) skilled for all `services`."""
     skills: dict[int, set[int]] = defaultdict(set)
     for staff_id, service_id in skill_rows:
         skills[staff_id].add(service_id)
@@ -153,7 +158,7 @@ def _skilled(
         for staff_id in sorted({block[0] for block in blocks})
         if services is None or services <= skills[staff_id]
     ]
-    return blocks, {staff_id: frozenset(skills[staff_id]) for staff_id in staff_ids}, staff_ids
+    return {staff_id: frozenset(skills[staff_id]) for staff_id in staff_ids}, staff_ids
 
 
 def _assemble(

@@ -7,6 +7,7 @@ Table and column names come from the models, so a renamed field breaks loudly he
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
@@ -145,30 +146,33 @@ def _joined(column: str) -> str:
 _ALSO = 3  # the kind of day_for_booking()'s first `also` read
 
 
-def split_day(
-    rows: list[tuple], also: int = 0
-) -> tuple[list[tuple], list[IntervalRow], list[list[tuple]]]:
-    """The rows of day_for_booking() as (rosters_and_skills() rows, intervals() rows, the rows
-    of each of its `also` reads)."""
-    rosters: list[tuple] = []
-    taken: list[IntervalRow] = []
-    extra: list[list[tuple]] = [[] for _ in range(also)]
+@dataclass
+class Day:
+    """The rows of day_for_booking(), told apart."""
+
+    blocks: list[RosterRow] = field(default_factory=list)
+    skills: list[tuple[int, int]] = field(default_factory=list)  # (staff id, service id)
+    taken: list[IntervalRow] = field(default_factory=list)
+    also: list[list[tuple]] = field(default_factory=list)  # the rows of each `also` read
+
+
+def split_day(rows: list[tuple], also: int = 0) -> Day:
+    """The rows of day_for_booking() with `also` reads, told apart."""
+    day = Day(also=[[] for _ in range(also)])
     skilled: set[int] = set()
     for row in rows:
         kind = row[0]
         if kind == 2:
-            taken.append((row[1], row[7], row[8]))
+            day.taken.append((row[1], row[7], row[8]))
         elif kind == 0:
-            rosters.append(row[:7])
             staff_id, skills = row[1], row[9]
-            if skills and staff_id not in skilled:  # as rosters_and_skills()' skill rows
+            day.blocks.append(row[1:7])
+            if skills and staff_id not in skilled:  # once per clerk, however many blocks
                 skilled.add(staff_id)
-                rosters += [
-                    (1, staff_id, int(service), *[None] * 4) for service in skills.split(",")
-                ]
+                day.skills += [(staff_id, int(service)) for service in skills.split(",")]
         else:
-            extra[kind - _ALSO].append((row[1],))
-    return rosters, taken, extra
+            day.also[kind - _ALSO].append((row[1],))
+    return day
 
 
 def intervals(
