@@ -161,11 +161,12 @@ def _book_once(
     with sql.batch() as batch:
         # Every lock first, left to right: the mailbox's before the location's (it may wait for
         # another booking of the mailbox). The reads beside them need none.
-        offering, new_id, _mailbox, _location = batch.together(
+        offering, new_id, _mailbox, _location, _plans = batch.together(
             sql.Listed(offer),
             sql.next_id(Appointment),
             limits.mailbox_lock(location, email_key) if mailbox else None,
             locks.sharing(location.pk),
+            sql.generic_plans(),
         )
         if unproven_network:
             batch.run(limits.unproven_day_lock(location, day))

@@ -175,6 +175,22 @@ def split_day(rows: list[tuple], also: int = 0) -> Day:
     return day
 
 
+def _among(staff: list[int] | sql.Statement) -> sql.Statement:
+    """The condition "is one of `staff`" on a staff column: their ids, or a subquery.
+
+    A subquery is an array on PostgreSQL: `= ANY` lets the (staff, start) index bound the read
+    by clerk and time. As `IN (subquery)`, the planner read every location's appointments of
+    those days by time alone and kept its clerks': with seven locations booked, a booking's day
+    read took 1.06 ms instead of 0.24, and more with every location.
+    """
+    if isinstance(staff, list):
+        return f"IN ({sql.placeholders(staff)})", staff
+    query, params = staff
+    if connection.vendor == "postgresql":
+        return f"= ANY(ARRAY({query}))", params
+    return f"IN ({query})", params
+
+
 def intervals(
     location_id: int,
     staff: list[int] | sql.Statement,
@@ -209,14 +225,11 @@ def intervals(
         taking += f" OR ({a_status} = %s AND {sql.column(appointment, 'online_release_at')} > %s)"
         taking_params += [Status.CANCELLED, sql.moment(now)]
     taking += ")"
-    if isinstance(staff, list):
-        staff_in, staff_params = sql.placeholders(staff), staff
-    else:
-        staff_in, staff_params = staff
+    staff_is, staff_params = _among(staff)
     query = (
         f"SELECT {sql.column(appointment, 'staff')} AS staff, {_millis(a_start)} AS start_ms, "
         f"{_millis(a_end)} AS end_ms "
-        f"FROM {sql.table(appointment)} WHERE {sql.column(appointment, 'staff')} IN ({staff_in}) "
+        f"FROM {sql.table(appointment)} WHERE {sql.column(appointment, 'staff')} {staff_is} "
         f"AND {a_start} < %s AND {a_start} > %s AND {a_end} > %s AND {taking}"
     )
     # The redundant lower bound on the start lets the (staff, start) index bound both sides: an
@@ -231,7 +244,7 @@ def intervals(
     b_start, b_end = sql.column(absence, "start"), sql.column(absence, "end")
     query += (
         f" UNION ALL SELECT {sql.column(absence, 'staff')}, {_millis(b_start)}, {_millis(b_end)} "
-        f"FROM {sql.table(absence)} WHERE {sql.column(absence, 'staff')} IN ({staff_in}) "
+        f"FROM {sql.table(absence)} WHERE {sql.column(absence, 'staff')} {staff_is} "
         f"AND {b_start} < %s AND {b_end} > %s"
     )
     params += [*staff_params, sql.moment(end), sql.moment(start)]
