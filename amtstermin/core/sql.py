@@ -110,8 +110,10 @@ def generic_plans() -> Statement | None:
 
     By default PostgreSQL plans a prepared statement for its values while the generic plan's
     estimate costs more, and the estimate grows with the table: a booking's day read was then
-    planned on every booking (0.6 ms, a third of its server time). Its parameters never change
-    the plan worth having: index lookups by location, day and clerk."""
+    planned on every booking (about 0.6 ms of server time). Its parameters never change the
+    plan worth having: index lookups by location, day and clerk. A generic plan cannot use a
+    partial index whose condition is a parameter: write such a condition out
+    (booking_sql.stale_holds)."""
     if connection.vendor != "postgresql":
         return None
     return "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", []
