@@ -1,0 +1,111 @@
+"""A booking's reads stay bounded by location, day and clerk on PostgreSQL's generic plan.
+
+A booking runs its statements on their generic plan (sql.generic_plans). Such a plan is made
+without the values, so an index whose use depends on one (a partial index) or a condition the
+planner cannot push into an index reads whole tables; these tests show the plan each read gets
+once the appointment table is large, as it is in a town's database after a year.
+PostgreSQL only: SQLite plans every statement for its values.
+"""
+
+import re
+from datetime import date, timedelta
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+
+from amtstermin.core import booking_sql, sql
+from amtstermin.core.models import Appointment
+from amtstermin.core.scheduling import capacity_sql
+from tests import factories
+from tests.conftest import berlin
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="generic plans: PostgreSQL"
+)
+
+NOW = berlin(2026, 12, 4, 15, 0)
+MONDAY_9 = berlin(2026, 12, 7, 9, 0)
+
+
+@pytest.fixture
+def busy_town(office):
+    """The office with 20 more clerks, and 3,000 booked appointments of ten others at another
+    location, the days around the office's Monday full: a county's other town halls."""
+    elsewhere = factories.location(name="Bürgerbüro Nord")
+    for _n in range(20):  # the office's own clerks, with their day still free
+        factories.roster(factories.staff(skills=[office.id_card]), office.location)
+    clerks = [factories.staff().pk for _n in range(10)]
+    first = factories.online_booking(office, MONDAY_9, now=NOW)
+    a = Appointment
+    names = [
+        field.column
+        for field in a._meta.local_concrete_fields
+        if field.column
+        not in ("id", "reference", "location_id", "staff_id", "start", "end", "waiting_number")
+    ]
+    copied = ", ".join(f'"{name}"' for name in names)
+    # Appointment g: clerk g % 10, every 20 minutes from two days before the Monday on.
+    shift = "(g / 10 - 144) * interval '20 minutes'"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {sql.table(a)} (reference, waiting_number, location_id, staff_id, start, "
+            f"\"end\", {copied}) SELECT 'BUSY' || g, 'B' || g, %s, (%s::bigint[])[1 + g %% 10], "
+            f'start + {shift}, "end" + {shift}, {copied} '
+            f"FROM {sql.table(a)}, generate_series(0, 2999) g WHERE id = %s",
+            [elsewhere.pk, clerks, first.pk],
+        )
+        cursor.execute(f"ANALYZE {sql.table(a)}")
+    return office
+
+
+def generic_plan(statement: sql.Statement) -> str:
+    """EXPLAIN of `statement` on its generic plan, as one text."""
+    query, params = statement
+    numbers = iter(range(1, len(params) + 1))
+    numbered = re.sub("%s", lambda _match: f"${next(numbers)}", query)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE read_under_test AS {numbered}")
+        # EXECUTE is a utility statement, which takes no bound parameters: quoted in.
+        with psycopg.ClientCursor(connection.connection) as quoting:
+            quoting.execute(
+                f"EXPLAIN EXECUTE read_under_test({sql.placeholders(params)})", list(params)
+            )
+            plan = "\n".join(row[0] for row in quoting.fetchall())
+        cursor.execute("DEALLOCATE read_under_test")
+    return plan
+
+
+def test_the_stale_holds_read_uses_the_index_of_open_holds(busy_town):
+    start = MONDAY_9 + timedelta(hours=1)
+    plan = generic_plan(booking_sql.stale_holds(start, start + timedelta(minutes=20), now=NOW))
+
+    assert "appointment_open_holds" in plan
+    assert "Seq Scan on core_appointment" not in plan
+
+
+def test_the_day_read_finds_taken_time_by_clerk_not_by_every_location(busy_town):
+    office = busy_town
+    start = MONDAY_9 + timedelta(hours=1)
+    statement = capacity_sql.day_for_booking(
+        office.location.pk,
+        date(2026, 12, 7),
+        start,
+        start + timedelta(minutes=20),
+        online=True,
+        now=NOW,
+        also=[booking_sql.stale_holds(start, start + timedelta(minutes=20), now=NOW)],
+    )
+
+    plan = generic_plan(statement)
+
+    # One index scan bounded by clerk and time; not a join of the rostered clerks to every
+    # location's appointments of those days (the planner's choice once they are many).
+    assert re.search(
+        r"Index Scan (?:using|on) appointment_staff_start .*\n"
+        r"\s+Index Cond: \(\(staff_id = ANY ",
+        plan,
+    )
+    assert "appointment_location_start" not in plan
+    assert "Seq Scan on core_appointment" not in plan
