@@ -106,9 +106,7 @@ def send_day(
     channel: str,
     now: datetime,
     also: Sequence[sql.Statement | None] = (),
-    exclude: int | None = None,
     services: frozenset[int] | None = None,
-    held_back: bool = True,
 ) -> tuple[Callable[[], Capacity], list[Callable[[], list[tuple]]]]:
     """load() of one day as one statement in `batch` (core/sql.py), for a booking: the taken
     time of everyone rostered that day is read alongside the rosters, not after them, and so
@@ -122,10 +120,8 @@ def send_day(
             grids[0].start,
             location.local_day_start(day + timedelta(days=1)),
             online=channel == Channel.ONLINE,
-            also=also,
             now=now,
-            exclude=exclude,
-            held_back=held_back,
+            also=also,
         )
     )
 

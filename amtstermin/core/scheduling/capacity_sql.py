@@ -55,6 +55,12 @@ def _rostered_where(
     return where, params
 
 
+def _block_columns(alias: str) -> str:
+    """A roster block's columns in RosterRow's order, of the table or CTE `alias`."""
+    names = ("staff", "weekday", "start_time", "end_time", "valid_from", "valid_until")
+    return ", ".join(f"{alias}.{sql.column(RosterBlock, name)}" for name in names)
+
+
 def rosters_and_skills(
     location_id: int, first: date, last: date, *, online: bool, weekday: int | None = None
 ) -> sql.Statement:
@@ -64,9 +70,7 @@ def rosters_and_skills(
     where, params = _rostered_where(location_id, first, last, online=online, weekday=weekday)
     # The first column tells the parts apart: 0 a block, 1 a skill (its service in the third).
     query = (
-        f"SELECT 0, r.{sql.column(block, 'staff')}, r.{sql.column(block, 'weekday')}, "
-        f"r.{sql.column(block, 'start_time')}, r.{sql.column(block, 'end_time')}, "
-        f"r.{sql.column(block, 'valid_from')}, r.{sql.column(block, 'valid_until')} {where} "
+        f"SELECT 0, {_block_columns('r')} {where} "
         f"UNION ALL SELECT 1, k.{sql.column(through, 'staffmember')}, "
         f"k.{sql.column(through, 'service')}, NULL, NULL, NULL, NULL "
         f"FROM {sql.table(through)} k WHERE k.{sql.column(through, 'staffmember')} "
@@ -94,19 +98,16 @@ def day_for_booking(
     end: datetime,
     *,
     online: bool,
+    now: datetime,
     also: Sequence[sql.Statement | None] = (),
-    **taking,
 ) -> sql.Statement:
     """rosters_and_skills() of one day and the intervals() of everyone rostered then, in one
     statement for a booking (split_day tells the rows apart): the rostered staff are found once,
     and the server wakes up for one statement, not two; each block carries its clerk's skills.
-    `also`: more reads of one column each, whose rows come along on the same snapshot.
-    `taking`: as for intervals()."""
+    `also`: more reads of one column each, whose rows come along on the same snapshot."""
     block, through = RosterBlock, StaffMember.skills.through
     staff = sql.column(block, "staff")
     where, params = _rostered_where(location_id, day, day, online=online, weekday=day.weekday())
-    names = ("staff", "weekday", "start_time", "end_time", "valid_from", "valid_until")
-    columns = ", ".join(f"r.{sql.column(block, name)}" for name in names)
     # Each rostered block brings its clerk's skills, looked up by index: as rows joined to the
     # rostered staff, PostgreSQL hashed a state's whole skills table (0.7 ms a booking).
     member, service = sql.column(through, "staffmember"), sql.column(through, "service")
@@ -115,15 +116,14 @@ def day_for_booking(
         f"WHERE k.{member} = r.{staff})"
     )
     taken, taken_params = intervals(
-        location_id, (f"SELECT {staff} FROM rostered", []), start, end, online=online, **taking
+        location_id, (f"SELECT {staff} FROM rostered", []), start, end, online=online, now=now
     )
     # The first column tells the parts apart: 0 a block (its clerk's skills in the last), 2 a
     # taken interval (its start and end in the two before), 3… the value of an `also` read.
-    blocks = ", ".join(f"rostered.{sql.column(block, name)}" for name in names)
     query = (
-        f"WITH rostered AS (SELECT {columns}, {skills} AS skills {where}) "
-        f"SELECT 0, {blocks}, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), rostered.skills "
-        f"FROM rostered "
+        f"WITH rostered AS (SELECT {_block_columns('r')}, {skills} AS skills {where}) "
+        f"SELECT 0, {_block_columns('rostered')}, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), "
+        f"rostered.skills FROM rostered "
         f"UNION ALL SELECT 2, t.staff, NULL, NULL, NULL, NULL, NULL, t.start_ms, t.end_ms, NULL "
         f"FROM ({taken}) t"
     )
