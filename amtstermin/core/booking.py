@@ -290,8 +290,7 @@ def hold_for_wish(
     end = start + timedelta(minutes=length * location.slot_minutes)
     try:
         with transaction.atomic():
-            if stale := _stale_holds(start, end, now=now):
-                _expire(Appointment.objects.filter(pk__in=stale), now=now)
+            _expire_stale_holds(start, end, now=now)
             staff_days = _staff_days(
                 location, items, start, channel=Channel.ONLINE, now=now, held_back=False
             )
@@ -425,8 +424,7 @@ def _reschedule_once(appointment, items, start, now, channel, actor) -> Appointm
         limits.lock_unproven_day(location, location.local_date(start))
     length = units_needed(items, location)
     end = start + timedelta(minutes=length * location.slot_minutes)
-    if stale := [pk for pk in _stale_holds(start, end, now=now) if pk != appointment.pk]:
-        _expire(Appointment.objects.filter(pk__in=stale), now=now)
+    _expire_stale_holds(start, end, now=now, keep=appointment.pk)
     staff_days = _staff_days(
         location, items, start, channel=channel, now=now, exclude=appointment.pk
     )
@@ -480,6 +478,7 @@ def reassign(*, appointment: Appointment, staff_id: int | None, now: datetime) -
     if not appointment.is_changeable(now=now):
         raise NotChangeable()
     if staff_id is not None:
+        _expire_stale_holds(appointment.start, appointment.end, now=now, keep=appointment.pk)
         detail = {"from": appointment.staff_id, "to": staff_id}
         appointment.staff_id = staff_id
         appointment.save(update_fields=["staff"])
@@ -635,8 +634,15 @@ def _expire(candidates, *, now: datetime) -> int:
     return len(stale)
 
 
-def _stale_holds(start: datetime, end: datetime, *, now: datetime) -> list[int]:
-    return [row[0] for row in sql.fetch(*booking_sql.stale_holds(start, end, now=now))]
+def _expire_stale_holds(
+    start: datetime, end: datetime, *, now: datetime, keep: int | None = None
+) -> None:
+    """Expire the lapsed holds overlapping start..end, but `keep`'s, before a write takes that
+    time: capacity reads their time as free already, and still reserved they meet the overlap
+    guard (PostgreSQL's exclusion constraint)."""
+    stale = [row[0] for row in sql.fetch(*booking_sql.stale_holds(start, end, now=now))]
+    if stale := [pk for pk in stale if pk != keep]:
+        _expire(Appointment.objects.filter(pk__in=stale), now=now)
 
 
 def _staff_days(

@@ -92,6 +92,29 @@ def test_absence_hands_the_appointment_to_a_free_colleague_without_telling_the_c
     assert mailoutbox == []
 
 
+def test_a_hold_that_lapsed_on_the_colleagues_time_gives_way_to_the_handover(office, colleague):
+    appointment = book(office)
+    absent = appointment.staff
+    other = colleague if absent == office.clerk else office.clerk
+    with booking.without_mail():  # the colleague's time, held yesterday and never confirmed
+        lapsed = booking.book(
+            location=office.location,
+            items=[Item(office.id_card)],
+            start=MONDAY_0930,
+            contact=booking.Contact(name="Max Muster", email="max@example.org"),
+            channel=Channel.ONLINE,
+            now=NOW - timedelta(days=1),
+            require_confirmation=True,
+        ).appointment
+    assert lapsed.staff == other and lapsed.is_stale_hold(now=NOW)
+
+    [handover] = sick(absent).handed_over
+
+    assert handover.appointment == appointment and handover.to == other
+    lapsed.refresh_from_db()
+    assert lapsed.status == Status.EXPIRED
+
+
 def test_citizen_without_a_free_colleague_gets_the_disruption_mail(office, smtp_server):
     Location.objects.filter(pk=office.location.pk).update(phone="02345 678-0")
     appointment = book(office)
