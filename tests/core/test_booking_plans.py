@@ -59,8 +59,8 @@ def busy_town(office):
     return office
 
 
-def generic_plan(statement: sql.Statement) -> str:
-    """EXPLAIN of `statement` on its generic plan, as one text."""
+def generic_plan(statement: sql.Statement, *, analyze: bool = False) -> str:
+    """EXPLAIN of `statement` on its generic plan, as one text (`analyze`: run, with counts)."""
     query, params = statement
     numbers = iter(range(1, len(params) + 1))
     numbered = re.sub("%s", lambda _match: f"${next(numbers)}", query)
@@ -70,7 +70,9 @@ def generic_plan(statement: sql.Statement) -> str:
         # EXECUTE is a utility statement, which takes no bound parameters: quoted in.
         with psycopg.ClientCursor(connection.connection) as quoting:
             quoting.execute(
-                f"EXPLAIN EXECUTE read_under_test({sql.placeholders(params)})", list(params)
+                f"EXPLAIN {'(ANALYZE) ' if analyze else ''}"
+                f"EXECUTE read_under_test({sql.placeholders(params)})",
+                list(params),
             )
             plan = "\n".join(row[0] for row in quoting.fetchall())
         cursor.execute("DEALLOCATE read_under_test")
@@ -109,3 +111,45 @@ def test_the_day_read_finds_taken_time_by_clerk_not_by_every_location(busy_town)
     )
     assert "appointment_location_start" not in plan
     assert "Seq Scan on core_appointment" not in plan
+
+
+def test_the_day_read_walks_no_appointment_of_the_day_before(busy_town):
+    """An appointment lies within its local day, so the next day's read starts at that day's
+    start: a full Monday of the clerk's is not walked (and dropped) by Tuesday's booking."""
+    office = busy_town
+    monday = Appointment.objects.get(location=office.location)  # the clerk's, at 09:00
+    with connection.cursor() as cursor:  # 30 more that Monday, 20 minutes each from 10:00 on
+        cursor.execute(
+            f'INSERT INTO {sql.table(Appointment)} (reference, waiting_number, start, "end", '
+            f"{_columns_but('reference', 'waiting_number', 'start', 'end')}) "
+            f"SELECT 'MON' || g, 'M' || g, start + (g + 2) * interval '20 minutes', "
+            f"\"end\" + (g + 2) * interval '20 minutes', "
+            f"{_columns_but('reference', 'waiting_number', 'start', 'end')} "
+            f"FROM {sql.table(Appointment)}, generate_series(1, 30) g WHERE id = %s",
+            [monday.pk],
+        )
+    tuesday = MONDAY_9 + timedelta(days=1)
+    statement = capacity_sql.day_for_booking(
+        office.location.pk,
+        date(2026, 12, 8),
+        office.location.local_day_start(date(2026, 12, 8)),
+        office.location.local_day_start(date(2026, 12, 9)),
+        online=True,
+        now=NOW,
+    )
+
+    plan = generic_plan(statement, analyze=True)
+
+    # The (staff, start) index yields Tuesday's appointments of the clerks: there are none.
+    read = re.search(r"Index Scan (?:using|on) appointment_staff_start .* rows=(\d+) loops", plan)
+    assert read and read.group(1) == "0", plan
+    assert Appointment.objects.filter(start__lt=tuesday, staff=monday.staff).count() == 31
+
+
+def _columns_but(*names: str) -> str:
+    """The appointment table's columns, quoted, but the id and `names`."""
+    return ", ".join(
+        f'"{field.column}"'
+        for field in Appointment._meta.local_concrete_fields
+        if field.column not in ("id", *names)
+    )

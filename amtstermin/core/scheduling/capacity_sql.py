@@ -8,7 +8,7 @@ Table and column names come from the models, so a renamed field breaks loudly he
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import connection
 
@@ -17,7 +17,6 @@ from ..models import HOLDING, Absence, Appointment, Closure, RosterBlock, StaffM
 
 RosterRow = tuple[int, int, object, object, date, date | None]  # like RosterBlock's columns
 IntervalRow = tuple[int | None, int, int]  # staff id (None: everyone), start, end in ms
-APPOINTMENT_SPAN = timedelta(days=2)  # longer than any appointment: see intervals
 
 
 def _millis(column: str) -> str:
@@ -205,6 +204,9 @@ def intervals(
     """Selects the time taken between `start` and `end` (IntervalRow): appointments that hold
     their time, absences, and the location's closures (staff id None: for everyone).
 
+    `start` is the start of a local day (capacity.day_grids): an appointment lies within its
+    local day (it fits a day's grid), so one that overlaps the window starts inside it, and the
+    (staff, start) index bounds the read by clerk and by the window's days alone.
     `staff`: their ids, or a subquery selecting them (day_for_booking).
 
     An appointment holds its time while booked or later (HOLDING), a reserved hold until it
@@ -212,7 +214,7 @@ def intervals(
     says why).
     """
     appointment, absence, closure = Appointment, Absence, Closure
-    a_start, a_end = sql.column(appointment, "start"), sql.column(appointment, "end")
+    a_start = sql.column(appointment, "start")
     a_status = sql.column(appointment, "status")
     holding = [status for status in HOLDING if status != Status.RESERVED]
     taking = (
@@ -228,16 +230,11 @@ def intervals(
     staff_is, staff_params = _among(staff)
     query = (
         f"SELECT {sql.column(appointment, 'staff')} AS staff, {_millis(a_start)} AS start_ms, "
-        f"{_millis(a_end)} AS end_ms "
+        f"{_millis(sql.column(appointment, 'end'))} AS end_ms "
         f"FROM {sql.table(appointment)} WHERE {sql.column(appointment, 'staff')} {staff_is} "
-        f"AND {a_start} < %s AND {a_start} > %s AND {a_end} > %s AND {taking}"
+        f"AND {a_start} >= %s AND {a_start} < %s AND {taking}"
     )
-    # The redundant lower bound on the start lets the (staff, start) index bound both sides: an
-    # appointment lies within one local day (it fits a roster block), so one that ends after
-    # `start` began less than APPOINTMENT_SPAN before it. Bounded by "end" alone, a read of the
-    # next days walked every future booking of each clerk.
-    earliest = sql.moment(start - APPOINTMENT_SPAN)
-    params: list = [*staff_params, sql.moment(end), earliest, sql.moment(start), *taking_params]
+    params: list = [*staff_params, sql.moment(start), sql.moment(end), *taking_params]
     if exclude is not None:
         query += f" AND {sql.column(appointment, 'id')} <> %s"
         params.append(exclude)
