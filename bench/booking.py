@@ -5,11 +5,16 @@ interpreter and measure its lock. With PostgreSQL the cache is Redis (REDIS_URL,
 redis://127.0.0.1:6379/7), as deployed: a booking moves the calendar's version there.
 
 1. 200 bookings one by one at one location: the single-thread latency (p50) of book().
-2. 8 processes book distinct free starts at that location through booking.book() (outbox task
-   row included) for ~10 s.
+2. In ROUNDS alternating rounds of ~3.5 s each:
+   - 8 processes book distinct free starts at that location through booking.book() (outbox
+     task row included);
+   - 8 processes insert rows with raw SQL into a table carrying the same exclusion constraint
+     (PostgreSQL).
+   Alternating, a change in the machine's speed during the run (a busy neighbour on the host:
+   the same code measured 0.078 to 0.110 from one run to the next with one phase after the
+   other) falls on both sides of the ratio alike. Each side's figure is its total count over
+   its total time.
 3. 8 processes spread over 4 locations (two each), ~10 s.
-4. 8 processes insert rows with raw SQL into a table carrying the same exclusion constraint
-   (PostgreSQL) for ~10 s.
 Finally every holding appointment is checked against every other of the same clerk.
 Last line: bookings_per_s=<x> raw_inserts_per_s=<y> ratio=<x/y> overbooked=<n> (x: one location)
 
@@ -37,6 +42,7 @@ from _workers import run_processes  # noqa: E402
 WORKERS = 8
 LOCATIONS = 4  # for the spread figure
 SECONDS = 10.0
+ROUNDS = 3  # of SECONDS / ROUNDS each, bookings at one location and raw inserts in turn
 SINGLE = 200  # bookings timed one by one before the processes start
 
 
@@ -105,8 +111,9 @@ def main() -> None:
                 latencies.append((clock.perf_counter() - began) * 1000)
             return median(latencies)
 
-        def in_parallel(label, spread):
-            """WORKERS processes booking for SECONDS: at one location, or `spread` over several."""
+        def in_parallel(label, spread, seconds=SECONDS):
+            """WORKERS processes booking for `seconds`: at one location, or `spread` over several.
+            Returns (bookings, elapsed seconds)."""
             pools = [list(free_starts(where, what)) for where, what in sites[:spread]]
 
             def work(number, deadline):
@@ -123,19 +130,29 @@ def main() -> None:
                     except SlotTaken:
                         yield "taken"
 
-            outcomes, elapsed = run_processes(WORKERS, SECONDS, work)
+            outcomes, elapsed = run_processes(WORKERS, seconds, work)
             errors = {key: n for key, n in outcomes.items() if key.startswith("error")}
             print(
                 f"core book(), {WORKERS} processes at {spread} location(s): "
                 f"{outcomes['booked'] / elapsed:.0f}/s ({outcomes['booked']} booked, "
                 f"{outcomes['taken']} taken in {elapsed:.1f} s){f' {errors}' if errors else ''}"
             )
-            return outcomes["booked"] / elapsed
+            return outcomes["booked"], elapsed
+
+        def one_location(label):
+            """Bookings at one location against raw inserts, in alternating rounds: (x, y)."""
+            booked = inserted = booking_time = insert_time = 0.0
+            for number in range(ROUNDS):
+                count, elapsed = in_parallel(f"{label}-{number}", 1, SECONDS / ROUNDS)
+                booked, booking_time = booked + count, booking_time + elapsed
+                if label == "one":  # the state's part is compared with the small database's
+                    count, elapsed = raw_inserts(connection, number, SECONDS / ROUNDS)
+                    inserted, insert_time = inserted + count, insert_time + elapsed
+            return booked / booking_time, inserted / insert_time if insert_time else None
 
         print(f"single-thread book(): p50 {single_p50('small'):.1f} ms over {SINGLE} bookings")
-        bookings_per_s = in_parallel("one", 1)
+        bookings_per_s, raw_per_s = one_location("one")
         in_parallel("spread", LOCATIONS)
-        raw_per_s = raw_inserts(connection)
         if "--state" in sys.argv[1:]:
             from _state import fill_state
 
@@ -145,7 +162,7 @@ def main() -> None:
                 f"since {filled.first_day}, filled in {filled.seconds:.0f} s"
             )
             state_p50 = single_p50("state")
-            state_per_s = in_parallel("state", 1)
+            state_per_s, _none = one_location("state")
             print(
                 f"state: bookings_per_s={state_per_s:.0f} single_p50_ms={state_p50:.1f} "
                 f"state_ratio={state_per_s / bookings_per_s:.2f}"
@@ -158,26 +175,30 @@ def main() -> None:
         )
 
 
-def raw_inserts(connection) -> float:
-    """Rows per second that plain SQL inserts manage into an equally guarded table."""
+def raw_inserts(connection, number: int, seconds: float) -> tuple[int, float]:
+    """Rows that plain SQL inserts manage into an equally guarded table in round `number`:
+    (rows, elapsed seconds)."""
     from django.db import connections
 
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if postgres:
             cursor.execute(
-                "CREATE TABLE bench_raw (staff_id int, during tstzrange, "
+                "CREATE TABLE IF NOT EXISTS bench_raw (staff_id int, during tstzrange, "
                 "EXCLUDE USING gist (staff_id WITH =, during WITH &&))"
             )
         else:
-            cursor.execute("CREATE TABLE bench_raw (staff_id int, start text, finish text)")
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS bench_raw (staff_id int, start text, finish text)"
+            )
 
-    def insert_some(number, deadline):
+    def insert_some(worker, deadline):
         from django.db import connection as own
         from django.db import transaction
 
         moment = NOW
         done = 0
+        staff_id = number * WORKERS + worker  # a clerk of its own in every round: no overlaps
         try:
             while clock.perf_counter() < deadline:
                 finish = moment + timedelta(minutes=20)
@@ -185,20 +206,23 @@ def raw_inserts(connection) -> float:
                     if postgres:
                         cursor.execute(
                             "INSERT INTO bench_raw VALUES (%s, tstzrange(%s, %s, '[)'))",
-                            [number, moment, finish],
+                            [staff_id, moment, finish],
                         )
                     else:
                         cursor.execute(
-                            "INSERT INTO bench_raw VALUES (%s, %s, %s)", [number, moment, finish]
+                            "INSERT INTO bench_raw VALUES (%s, %s, %s)", [staff_id, moment, finish]
                         )
                 moment, done = finish, done + 1
             return ["inserted"] * done
         finally:
             connections.close_all()
 
-    outcomes, elapsed = run_processes(WORKERS, SECONDS, insert_some)
-    print(f"raw inserts: {outcomes['inserted']} in {elapsed:.1f} s")
-    return outcomes["inserted"] / elapsed
+    outcomes, elapsed = run_processes(WORKERS, seconds, insert_some)
+    print(
+        f"raw inserts, {WORKERS} processes: {outcomes['inserted'] / elapsed:.0f}/s "
+        f"({outcomes['inserted']} in {elapsed:.1f} s)"
+    )
+    return outcomes["inserted"], elapsed
 
 
 def count_overbooked(connection, location) -> int:
