@@ -205,8 +205,9 @@ def _book_once(
         )
     lifetime = hold_minutes(location, proven=not unproven_network)
     drawn = new_id.rows()  # none on SQLite (sql.next_id)
-    # The appointment's id is drawn: its rows go out together, none waits for an answer.
-    with sql.batch() as writes:
+    # The appointment's id is drawn: its rows go out as one statement (Batch.hold), waiting
+    # for no answer in between.
+    with sql.batch(pipeline=False) as writes:
         appointment, numbered = _insert(
             location,
             items,
