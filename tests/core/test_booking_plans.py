@@ -15,7 +15,7 @@ import pytest
 from django.db import connection, transaction
 
 from amtstermin.core import booking_sql, sql
-from amtstermin.core.models import Appointment
+from amtstermin.core.models import Appointment, StaffMember
 from amtstermin.core.scheduling import capacity_sql
 from tests import factories
 from tests.conftest import berlin
@@ -111,6 +111,36 @@ def test_the_day_read_finds_taken_time_by_clerk_not_by_every_location(busy_town)
     )
     assert "appointment_location_start" not in plan
     assert "Seq Scan on core_appointment" not in plan
+
+
+def test_the_day_read_finds_skills_by_the_rostered_clerks(busy_town):
+    """A state's database holds the skills of thousands of clerks: the read looks up those of
+    the day's rostered clerks by index, once per clerk, not the whole table."""
+    office = busy_town
+    through = StaffMember.skills.through
+    others = [factories.staff() for _n in range(10)]
+    services = [factories.service(department=office.id_card.department) for _n in range(300)]
+    through.objects.bulk_create(
+        through(staffmember=clerk, service=service) for clerk in others for service in services
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {sql.table(through)}")
+    statement = capacity_sql.day_for_booking(
+        office.location.pk,
+        date(2026, 12, 7),
+        office.location.local_day_start(date(2026, 12, 7)),
+        office.location.local_day_start(date(2026, 12, 8)),
+        online=True,
+        now=NOW,
+    )
+
+    plan = generic_plan(statement, analyze=True)
+
+    skills = re.search(
+        r"Index (?:Only )?Scan (?:using|on) \S+ on core_staffmember_skills .*loops=(\d+)", plan
+    )
+    assert skills and skills.group(1) == "1", plan
+    assert "Seq Scan on core_staffmember_skills" not in plan
 
 
 def test_the_day_read_walks_no_appointment_of_the_day_before(busy_town):

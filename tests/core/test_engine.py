@@ -26,6 +26,18 @@ def test_span_sets_exactly_the_units_between(start, end):
     assert set(engine.bits(engine.span(start, end))) == set(range(start, end))
 
 
+@given(masks, st.integers(0, DAY_UNITS - 1), lengths)
+def test_the_free_run_around_a_fitting_appointment_is_counted_unit_by_unit(mask, start, length):
+    mask |= engine.span(start, start + length)  # the appointment fits
+    low = start
+    while low > 0 and mask >> (low - 1) & 1:
+        low -= 1
+    high = start + length
+    while mask >> high & 1:
+        high += 1
+    assert engine.free_run_around(mask, start, length) == high - low
+
+
 staff_days = st.lists(
     st.builds(
         StaffDay,

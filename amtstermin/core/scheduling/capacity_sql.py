@@ -9,6 +9,7 @@ Table and column names come from the models, so a renamed field breaks loudly he
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
 from django.db import connection
 
@@ -36,6 +37,16 @@ def _rostered_where(
 ) -> sql.Statement:
     """FROM … WHERE of the roster blocks (alias r) of active staff at the location valid on some
     day first..last; `online`: only blocks open to online booking; `weekday`: only that one."""
+    params: list = [location_id, True, sql.day(last), sql.day(first)]
+    if online:
+        params.append(True)
+    if weekday is not None:
+        params.append(weekday)
+    return _rostered_where_text(online, weekday is not None), params
+
+
+@cache
+def _rostered_where_text(online: bool, one_weekday: bool) -> str:
     block, staff = RosterBlock, StaffMember
     until = sql.column(block, "valid_until")
     where = (
@@ -44,14 +55,11 @@ def _rostered_where(
         f"WHERE r.{sql.column(block, 'location')} = %s AND s.{sql.column(staff, 'active')} = %s "
         f"AND r.{sql.column(block, 'valid_from')} <= %s AND (r.{until} IS NULL OR r.{until} >= %s)"
     )
-    params: list = [location_id, True, sql.day(last), sql.day(first)]
     if online:
         where += f" AND r.{sql.column(block, 'online_bookable')} = %s"
-        params.append(True)
-    if weekday is not None:
+    if one_weekday:
         where += f" AND r.{sql.column(block, 'weekday')} = %s"
-        params.append(weekday)
-    return where, params
+    return where
 
 
 def _block_columns(alias: str) -> str:
@@ -102,37 +110,55 @@ def day_for_booking(
 ) -> sql.Statement:
     """rosters_and_skills() of one day and the intervals() of everyone rostered then, in one
     statement for a booking (split_day tells the rows apart): the rostered staff are found once,
-    and the server wakes up for one statement, not two; each block carries its clerk's skills.
+    and the server wakes up for one statement, not two, which also reads their skills.
     `also`: more reads of one column each, whose rows come along on the same snapshot."""
-    block, through = RosterBlock, StaffMember.skills.through
-    staff = sql.column(block, "staff")
-    where, params = _rostered_where(location_id, day, day, online=online, weekday=day.weekday())
-    # Each rostered block brings its clerk's skills, looked up by index: as rows joined to the
-    # rostered staff, PostgreSQL hashed a state's whole skills table (0.7 ms a booking).
+    _where, params = _rostered_where(location_id, day, day, online=online, weekday=day.weekday())
+    params += intervals(location_id, _rostered_staff(), start, end, online=online, now=now)[1]
+    reads = tuple(read[0] for read in also if read is not None)
+    for read in also:
+        if read is not None:
+            params += read[1]
+    return _day_text(connection.vendor, online, reads), params
+
+
+@cache
+def _rostered_staff() -> sql.Statement:
+    """Selects the clerks of day_for_booking()'s roster rows, for intervals()."""
+    return f"SELECT {sql.column(RosterBlock, 'staff')} FROM rostered", []
+
+
+@cache
+def _day_text(vendor: str, online: bool, reads: tuple[str, ...]) -> str:
+    """day_for_booking()'s SQL, the same for every booking of one kind: built once (it cost
+    0.17 ms a booking). `vendor` keys the cache, as _millis() writes SQL for one database."""
+    through = StaffMember.skills.through
+    where = _rostered_where_text(online, True)
+    rostered_is = _among(_rostered_staff())[0]
+    # The skills of each rostered clerk once, found by the clerks' index. Looked up per roster
+    # block instead, PostgreSQL scanned the skills table once per block (a clerk has two or
+    # three a day: 0.37 of the read's 0.74 ms); joined to the rostered staff, it hashed a
+    # state's whole skills table.
     member, service = sql.column(through, "staffmember"), sql.column(through, "service")
     skills = (
-        f"(SELECT {_joined('k.' + service)} FROM {sql.table(through)} k "
-        f"WHERE k.{member} = r.{staff})"
+        f"SELECT 1, k.{member}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        f"{_joined('k.' + service)} FROM {sql.table(through)} k "
+        f"WHERE k.{member} {rostered_is} GROUP BY k.{member}"
     )
-    taken, taken_params = intervals(
-        location_id, (f"SELECT {staff} FROM rostered", []), start, end, online=online, now=now
-    )
-    # The first column tells the parts apart: 0 a block (its clerk's skills in the last), 2 a
-    # taken interval (its start and end in the two before), 3… the value of an `also` read.
+    taken = _intervals_text(vendor, rostered_is, online, False)
+    # The first column tells the parts apart: 0 a block, 1 a clerk's skills (in the last
+    # column), 2 a taken interval (its start and end in the two before), 3… the value of an
+    # `also` read.
     query = (
-        f"WITH rostered AS (SELECT {_block_columns('r')}, {skills} AS skills {where}) "
+        f"WITH rostered AS (SELECT {_block_columns('r')} {where}) "
         f"SELECT 0, {_block_columns('rostered')}, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), "
-        f"rostered.skills FROM rostered "
+        f"CAST(NULL AS TEXT) FROM rostered UNION ALL {skills} "
         f"UNION ALL SELECT 2, t.staff, NULL, NULL, NULL, NULL, NULL, t.start_ms, t.end_ms, NULL "
         f"FROM ({taken}) t"
     )
-    params += taken_params
-    for kind, read in enumerate(also, start=_ALSO):
-        if read is not None:
-            query += f" UNION ALL SELECT {kind}, x.*, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-            query += f"NULL FROM ({read[0]}) x"
-            params += read[1]
-    return query, params
+    for kind, read in enumerate(reads, start=_ALSO):
+        query += f" UNION ALL SELECT {kind}, x.*, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+        query += f"NULL FROM ({read}) x"
+    return query
 
 
 def _joined(column: str) -> str:
@@ -158,17 +184,15 @@ class Day:
 def split_day(rows: list[tuple], also: int = 0) -> Day:
     """The rows of day_for_booking() with `also` reads, told apart."""
     day = Day(also=[[] for _ in range(also)])
-    skilled: set[int] = set()
     for row in rows:
         kind = row[0]
         if kind == 2:
             day.taken.append((row[1], row[7], row[8]))
         elif kind == 0:
-            staff_id, skills = row[1], row[9]
             day.blocks.append(row[1:7])
-            if skills and staff_id not in skilled:  # once per clerk, however many blocks
-                skilled.add(staff_id)
-                day.skills += [(staff_id, int(service)) for service in skills.split(",")]
+        elif kind == 1:
+            staff_id = row[1]
+            day.skills += [(staff_id, int(service)) for service in row[9].split(",")]
         else:
             day.also[kind - _ALSO].append((row[1],))
     return day
@@ -213,43 +237,54 @@ def intervals(
     expires; for online bookings a cancelled one until its re-release moment (booking.taking_time
     says why).
     """
+    staff_is, staff_params = _among(staff)
+    start, end, now = sql.moment(start), sql.moment(end), sql.moment(now)
+    held = online and held_back
+    params: list = [*staff_params, start, end, *_HOLDING_NOT_RESERVED, Status.RESERVED, now]
+    if held:
+        params += [Status.CANCELLED, now]
+    if exclude is not None:
+        params.append(exclude)
+    params += [*staff_params, end, start, location_id, end, start]
+    text = _intervals_text(connection.vendor, staff_is, held, exclude is not None)
+    return text, params
+
+
+_HOLDING_NOT_RESERVED = [status for status in HOLDING if status != Status.RESERVED]
+
+
+@cache
+def _intervals_text(vendor: str, staff_is: str, held_back: bool, excluding: bool) -> str:
+    """intervals()'s SQL, built once per shape; `vendor` keys the cache (_millis())."""
     appointment, absence, closure = Appointment, Absence, Closure
     a_start = sql.column(appointment, "start")
     a_status = sql.column(appointment, "status")
-    holding = [status for status in HOLDING if status != Status.RESERVED]
+    expires = sql.column(appointment, "hold_expires_at")
     taking = (
-        f"({a_status} IN ({sql.placeholders(holding)}) OR ({a_status} = %s AND "
-        f"({sql.column(appointment, 'hold_expires_at')} IS NULL OR "
-        f"{sql.column(appointment, 'hold_expires_at')} > %s))"
+        f"({a_status} IN ({sql.placeholders(_HOLDING_NOT_RESERVED)}) OR ({a_status} = %s AND "
+        f"({expires} IS NULL OR {expires} > %s))"
     )
-    taking_params: list = [*holding, Status.RESERVED, sql.moment(now)]
-    if online and held_back:
+    if held_back:
         taking += f" OR ({a_status} = %s AND {sql.column(appointment, 'online_release_at')} > %s)"
-        taking_params += [Status.CANCELLED, sql.moment(now)]
     taking += ")"
-    staff_is, staff_params = _among(staff)
     query = (
         f"SELECT {sql.column(appointment, 'staff')} AS staff, {_millis(a_start)} AS start_ms, "
         f"{_millis(sql.column(appointment, 'end'))} AS end_ms "
         f"FROM {sql.table(appointment)} WHERE {sql.column(appointment, 'staff')} {staff_is} "
         f"AND {a_start} >= %s AND {a_start} < %s AND {taking}"
     )
-    params: list = [*staff_params, sql.moment(start), sql.moment(end), *taking_params]
-    if exclude is not None:
+    if excluding:
         query += f" AND {sql.column(appointment, 'id')} <> %s"
-        params.append(exclude)
     b_start, b_end = sql.column(absence, "start"), sql.column(absence, "end")
     query += (
         f" UNION ALL SELECT {sql.column(absence, 'staff')}, {_millis(b_start)}, {_millis(b_end)} "
         f"FROM {sql.table(absence)} WHERE {sql.column(absence, 'staff')} {staff_is} "
         f"AND {b_start} < %s AND {b_end} > %s"
     )
-    params += [*staff_params, sql.moment(end), sql.moment(start)]
     c_start, c_end = sql.column(closure, "start"), sql.column(closure, "end")
     query += (
         f" UNION ALL SELECT NULL, {_millis(c_start)}, {_millis(c_end)} "
         f"FROM {sql.table(closure)} WHERE {sql.column(closure, 'location')} = %s "
         f"AND {c_start} < %s AND {c_end} > %s"
     )
-    params += [location_id, sql.moment(end), sql.moment(start)]
-    return query, params
+    return query

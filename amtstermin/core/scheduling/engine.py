@@ -80,13 +80,15 @@ def capacity_at(
 
 
 def free_run_around(mask: int, start: int, length: int) -> int:
-    """Length of the free run in `mask` that contains units start..start+length-1."""
-    low = start
-    while low > 0 and mask >> (low - 1) & 1:
-        low -= 1
-    high = start + length
-    while mask >> high & 1:
-        high += 1
+    """Length of the free run in `mask` that contains units start..start+length-1 (all set).
+
+    Found by bit arithmetic, not unit by unit: the run ends at the lowest clear bit from the
+    appointment's end on, and begins after the highest clear bit below its start.
+    """
+    end = start + length
+    after = ~mask >> end  # never zero: a mask is finite, so its complement has endless ones
+    high = end + (after & -after).bit_length() - 1
+    low = (~mask & ((1 << start) - 1)).bit_length()
     return high - low
 
 
