@@ -315,6 +315,14 @@ def test_numbers_parse_what_people_type():
     assert len({numbers.new_reference() for _ in range(1000)}) == 1000
 
 
+def test_references_carry_a_valid_check_and_every_symbol_in_every_place():
+    drawn = [numbers.new_reference() for _ in range(3000)]
+    assert all(numbers.parse_reference(reference) == reference for reference in drawn)
+    digits = [reference.replace("-", "")[:-1] for reference in drawn]
+    for place in range(numbers.REFERENCE_LENGTH):  # a miss by chance: about e^-90
+        assert {number[place] for number in digits} == set(numbers.ALPHABET)
+
+
 def test_without_mail_books_silently(office, mailoutbox):
     with booking.without_mail():
         book(office)

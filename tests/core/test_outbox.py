@@ -8,12 +8,13 @@ import asyncio
 import logging
 import re
 import signal
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks.exceptions import InvalidTaskError
 from django_tasks.signals import task_enqueued
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -352,3 +353,32 @@ def test_the_backend_writes_the_row_the_library_would(db_tasks):
         assert fields(ours) == fields(theirs)
         assert ours.status == READY and ours.task.run_after == task.run_after
         assert abs(ours.enqueued_at - theirs.enqueued_at) < timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_the_backend_answers_with_the_result_the_library_reads_back(db_tasks):
+    """enqueue() builds its TaskResult from the task it was given; the library builds it from
+    the stored row (DBTaskResult.task_result). Both say the same, deferred or not."""
+    due = NOW + timedelta(hours=2)
+    names = ("task", "id", "status", "enqueued_at", "started_at", "finished_at", "args")
+    names += ("kwargs", "backend", "errors", "worker_ids", "last_attempted_at")
+    for task in (send_appointment_mail, send_appointment_mail.using(run_after=due, priority=5)):
+        ours = task.enqueue(appointment_id=7, event=MailEvent.BOOKED)
+        theirs = DBTaskResult.objects.get(pk=ours.id).task_result
+        assert {name: getattr(ours, name) for name in names} == {
+            name: getattr(theirs, name) for name in names
+        }
+        assert ours.db_result.pk == theirs.db_result.pk
+
+
+@pytest.mark.django_db
+def test_the_backend_refuses_a_bad_task_after_good_ones_of_its_function(db_tasks):
+    """The backend remembers which kinds of task passed its checks: a bad one of a function
+    that passed before is still refused."""
+    send_appointment_mail.enqueue(appointment_id=7, event=MailEvent.BOOKED)
+    with pytest.raises(InvalidTaskError, match="aware"):
+        send_appointment_mail.using(run_after=datetime(2027, 1, 1, 9, 0))
+    with pytest.raises(InvalidTaskError, match="priority"):
+        send_appointment_mail.using(priority=1000)
+    with pytest.raises(InvalidTaskError, match="Queue"):
+        send_appointment_mail.using(queue_name="elsewhere")
