@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 
 from .. import sql
 from ..models import Channel, Location
@@ -236,16 +236,9 @@ def _roster_masks(
 ) -> dict[tuple[int, int], int]:
     unit_seconds = location.slot_minutes * 60
     plain_day_units = 24 * 3600 // unit_seconds
-
-    def units(begin: float, end: float, day_units: int) -> int:
-        # Working time counts in whole units: round the start up and the end down.
-        return span(-int(-begin // unit_seconds), min(int(end // unit_seconds), day_units))
-
-    # A day without a DST switch: wall clock and real time since midnight agree, so a block's
-    # mask is the same on each of its days and is worked out once.
     by_weekday: dict[int, list[tuple]] = defaultdict(list)
     for staff_id, weekday, start_time, end_time, valid_from, valid_until in blocks:
-        plain = units(_seconds(start_time), _seconds(end_time), plain_day_units)
+        plain = _plain_mask(start_time, end_time, unit_seconds)
         by_weekday[weekday].append(
             (staff_id, start_time, end_time, valid_from, valid_until or date.max, plain)
         )
@@ -262,13 +255,27 @@ def _roster_masks(
                 continue
             if grid.units != plain_day_units:
                 origin = grid.start.timestamp()
-                plain = units(
+                plain = _units(
                     _at(day, start_time, zone) - origin,
                     _at(day, end_time, zone) - origin,
+                    unit_seconds,
                     grid.units,
                 )
             masks[staff_id, index] |= plain
     return masks
+
+
+@lru_cache(maxsize=4096)
+def _plain_mask(start_time: time, end_time: time, unit_seconds: int) -> int:
+    """A roster block's mask on a day without a DST switch, where wall clock and real time
+    since midnight agree: the same on each of its days, so worked out once per process (a
+    booking's day has some 30 blocks of a few distinct times)."""
+    return _units(_seconds(start_time), _seconds(end_time), unit_seconds, 24 * 3600 // unit_seconds)
+
+
+def _units(begin: float, end: float, unit_seconds: int, day_units: int) -> int:
+    """Working time counts in whole units: round the start up and the end down."""
+    return span(-int(-begin // unit_seconds), min(int(end // unit_seconds), day_units))
 
 
 def _seconds(clock: time) -> int:
