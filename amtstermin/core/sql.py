@@ -112,10 +112,18 @@ def next_id(model: Any) -> Statement | None:
     None on SQLite: create() reads the id back at no cost there."""
     if connection.vendor != "postgresql":
         return None
-    return "SELECT nextval(pg_get_serial_sequence(%s, %s))", [
-        model._meta.db_table,
-        model._meta.pk.column,
-    ]
+    return "SELECT nextval(%s::regclass)", [_sequence(model)]
+
+
+@cache
+def _sequence(model: Any) -> str:
+    """The name of the sequence behind `model`'s id, asked once per process: asked in every
+    booking, the server searched its catalogue of dependencies each time (0.03-0.06 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+        )
+        return cursor.fetchone()[0]
 
 
 def generic_plans() -> Statement | None:
