@@ -46,7 +46,7 @@ class OutboxBackend(DatabaseBackend):
         twice, each time importing the task again by its path and copying it (0.2 ms)."""
         self.validate_task(task)
         row = self._task_to_db_task(task, args, kwargs)
-        result = TaskResult(
+        result: TaskResult = TaskResult(
             db_result=row,
             task=task,
             id=normalize_uuid(row.id),
