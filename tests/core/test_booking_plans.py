@@ -125,16 +125,7 @@ def test_the_day_read_finds_skills_by_the_rostered_clerks(busy_town):
     )
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {sql.table(through)}")
-    statement = capacity_sql.day_for_booking(
-        office.location.pk,
-        date(2026, 12, 7),
-        office.location.local_day_start(date(2026, 12, 7)),
-        office.location.local_day_start(date(2026, 12, 8)),
-        online=True,
-        now=NOW,
-    )
-
-    plan = generic_plan(statement, analyze=True)
+    plan = generic_plan(_whole_day_read(office.location, date(2026, 12, 7)), analyze=True)
 
     skills = re.search(
         r"Index (?:Only )?Scan (?:using|on) \S+ on core_staffmember_skills .*loops=(\d+)", plan
@@ -159,21 +150,25 @@ def test_the_day_read_walks_no_appointment_of_the_day_before(busy_town):
             [monday.pk],
         )
     tuesday = MONDAY_9 + timedelta(days=1)
-    statement = capacity_sql.day_for_booking(
-        office.location.pk,
-        date(2026, 12, 8),
-        office.location.local_day_start(date(2026, 12, 8)),
-        office.location.local_day_start(date(2026, 12, 9)),
-        online=True,
-        now=NOW,
-    )
-
-    plan = generic_plan(statement, analyze=True)
+    plan = generic_plan(_whole_day_read(office.location, date(2026, 12, 8)), analyze=True)
 
     # The (staff, start) index yields Tuesday's appointments of the clerks: there are none.
     read = re.search(r"Index Scan (?:using|on) appointment_staff_start .* rows=(\d+) loops", plan)
     assert read and read.group(1) == "0", plan
     assert Appointment.objects.filter(start__lt=tuesday, staff=monday.staff).count() == 31
+
+
+def _whole_day_read(location, day: date) -> sql.Statement:
+    """A booking's day read of `day` at `location` (online), without the extra reads."""
+    next_day = day + timedelta(days=1)
+    return capacity_sql.day_for_booking(
+        location.pk,
+        day,
+        location.local_day_start(day),
+        location.local_day_start(next_day),
+        online=True,
+        now=NOW,
+    )
 
 
 def _columns_but(*names: str) -> str:
