@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
@@ -142,7 +142,7 @@ def unproven_day_lock(location: Location, day: date) -> Statement | None:
 
 def _advisory_lock(name: str) -> Statement | None:
     """A PostgreSQL transaction-level lock on `name` (see mailbox_lock); None on SQLite."""
-    if connection.vendor != "postgresql":
+    if not sql.postgres():
         return None
     digest = salted_hmac("amtstermin.core.limits.mailbox", name, algorithm="sha256")
     lock_id = int.from_bytes(digest.digest()[:8], "big", signed=True)

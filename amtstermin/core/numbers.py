@@ -75,7 +75,7 @@ def create_with_waiting_number(
     (core/sql.py), both are held writes of one statement: the INSERT reads the number the
     counter's upsert moved to (the same format, in SQL), and nothing waits for the answer.
     Returns what fills in the number once the batch has ended (nothing to do without one)."""
-    if connection.vendor != "postgresql" or batch is None or row.pk is None:
+    if not sql.postgres() or batch is None or row.pk is None:
         row.waiting_number = next_waiting_number(location, day)
         sql.create(row)
         return lambda: None

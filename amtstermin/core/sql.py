@@ -25,6 +25,28 @@ _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS,
 _merging: ContextVar["Batch | None"] = ContextVar("merging", default=None)  # batch() on PostgreSQL
 
 
+def db() -> Any:
+    """The default database's connection of this thread. `django.db.connection` is a proxy:
+    each attribute read through it first fails on the proxy (an AttributeError, built and
+    dropped) and then looks the connection up, some 40 times a booking; read once, then used."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+@cache
+def postgres() -> bool:
+    """Whether the database is PostgreSQL (else SQLite): fixed by the settings for the
+    process's life, so asked once."""
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
+@cache
+def _adapt() -> tuple[Any, Any]:
+    """The database's adapters of datetimes and dates. They depend on the database's kind and
+    the settings alone, never on a connection's state, so the first connection's serve all."""
+    ops = connections[DEFAULT_DB_ALIAS].ops
+    return ops.adapt_datetimefield_value, ops.adapt_datefield_value
+
+
 # Cached: looking a name up and quoting it through the connection proxy cost a booking 1 ms.
 # Both databases quote names alike ("name"), so one process may serve either.
 @cache
@@ -38,11 +60,11 @@ def column(model, field: str) -> str:
 
 
 def moment(value: datetime):
-    return connection.ops.adapt_datetimefield_value(value)
+    return _adapt()[0](value)
 
 
 def day(value: date):
-    return connection.ops.adapt_datefield_value(value)
+    return _adapt()[1](value)
 
 
 def placeholders(values: Sequence) -> str:
@@ -103,14 +125,14 @@ def filled(row: Any, values: dict[str, Any]) -> None:
     """Mark `row` saved, with the `values` its INSERT answered."""
     for name, value in values.items():
         setattr(row, name, value)
-    row._state.adding, row._state.db = False, connection.alias
+    row._state.adding, row._state.db = False, DEFAULT_DB_ALIAS
 
 
 def next_id(model: Any) -> Statement | None:
     """Selects the next id of `model` ahead of its INSERT (PostgreSQL: its key's sequence), so
     rows referring to it go out in the same batch without waiting for the INSERT's answer.
     None on SQLite: create() reads the id back at no cost there."""
-    if connection.vendor != "postgresql":
+    if not postgres():
         return None
     return "SELECT nextval(%s::regclass)", [_sequence(model)]
 
@@ -136,7 +158,7 @@ def generic_plans() -> Statement | None:
     plan worth having: index lookups by location, day and clerk. A generic plan cannot use a
     partial index whose condition is a parameter: write such a condition out
     (booking_sql.stale_holds)."""
-    if connection.vendor != "postgresql":
+    if not postgres():
         return None
     return "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", []
 
@@ -220,6 +242,7 @@ _ONE_ROW = re.compile(r"^(INSERT INTO [^;]* VALUES) (\((?:%s, )*%s\))$")
 class Batch:
     def __init__(self, merging: bool) -> None:
         self._merging = merging
+        self._db = db()
         self._unread: list = []
         self._held: list[Held] = []
         self._reader: Held | None = None
@@ -227,14 +250,14 @@ class Batch:
         self._flushing = False
 
     def send(self, statement: Statement) -> Sent:
-        cursor = connection.cursor()
+        cursor = self._db.cursor()
         cursor.execute(*statement)
         return Sent(cursor)
 
     def run(self, statement: Statement | None) -> None:
         """A statement whose rows nobody reads (a lock); None: nothing to run."""
         if statement is not None:
-            cursor = connection.cursor()
+            cursor = self._db.cursor()
             self._unread.append(cursor)
             cursor.execute(*statement)
 
@@ -268,7 +291,7 @@ class Batch:
         query, params = statement
         if not self._merging:
             held = Held("", query, params)
-            cursor = connection.cursor()
+            cursor = self._db.cursor()
             cursor.execute(query, params)
             held._sent = Sent(cursor)
             return held
@@ -319,7 +342,7 @@ class Batch:
             params = [value for part in parts for value in part.params] + params
         self._flushing = True
         try:
-            cursor = connection.cursor()
+            cursor = self._db.cursor()
             cursor.execute(query, params)
         finally:
             self._flushing = False
@@ -350,16 +373,17 @@ def batch(*, pipeline: bool = True) -> Iterator[Batch]:
     the client (44 against 22 µs, measured with psycopg 3). A statement that is not a held
     write then waits for its answer before the next one is sent.
     """
-    postgres = connection.vendor == "postgresql"
-    sent = Batch(merging=postgres)
+    merging = postgres()
+    sent = Batch(merging=merging)
     try:
-        if postgres:
-            connection.ensure_connection()
+        if merging:
+            own = sent._db
+            own.ensure_connection()
             # Errors surface when the pipeline ends, outside Django's cursor: wrap them there.
             with (
-                connection.wrap_database_errors,
-                connection.connection.pipeline() if pipeline else nullcontext(),
-                connection.execute_wrapper(sent._intercept),
+                own.wrap_database_errors,
+                own.connection.pipeline() if pipeline else nullcontext(),
+                own.execute_wrapper(sent._intercept),
             ):
                 reset = _merging.set(sent)
                 try:

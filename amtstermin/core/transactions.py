@@ -5,7 +5,7 @@ outside one is an outbox row committed on its own: called outside `transaction.a
 function would silently lose its guarantee, so it refuses instead.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 class TransactionRequired(RuntimeError):
@@ -14,5 +14,5 @@ class TransactionRequired(RuntimeError):
 
 def require_transaction() -> None:
     """Raise TransactionRequired unless the default connection is inside an atomic block."""
-    if not connection.in_atomic_block:
+    if not connections[DEFAULT_DB_ALIAS].in_atomic_block:  # not through the proxy (sql.db)
         raise TransactionRequired("call this inside transaction.atomic: it relies on the caller's")

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from django.db import connection
-
 from .. import sql
 from ..models import HOLDING, Absence, Appointment, Closure, RosterBlock, StaffMember, Status
 
@@ -27,7 +25,7 @@ def _millis(column: str) -> str:
     ROUND(…, 3) costs nothing more (ROUND formats digits, a third of the fetch). Every stored
     time is whole seconds (slot grid, forms), so the millisecond loses nothing.
     """
-    if connection.vendor == "postgresql":
+    if sql.postgres():
         return f"ROUND(EXTRACT(EPOCH FROM {column}) * 1000)::int8"
     return f"CAST((julianday({column}) - 2440587.5) * 86400000.0 + 0.5 AS INTEGER)"
 
@@ -118,7 +116,7 @@ def day_for_booking(
     for read in also:
         if read is not None:
             params += read[1]
-    return _day_text(connection.vendor, online, reads), params
+    return _day_text(sql.postgres(), online, reads), params
 
 
 @cache
@@ -128,9 +126,9 @@ def _rostered_staff() -> sql.Statement:
 
 
 @cache
-def _day_text(vendor: str, online: bool, reads: tuple[str, ...]) -> str:
+def _day_text(postgres: bool, online: bool, reads: tuple[str, ...]) -> str:
     """day_for_booking()'s SQL, the same for every booking of one kind: built once (it cost
-    0.17 ms a booking). `vendor` keys the cache, as _millis() writes SQL for one database."""
+    0.17 ms a booking). `postgres` keys the cache, as _millis() writes SQL for one database."""
     through = StaffMember.skills.through
     where = _rostered_where_text(online, True)
     rostered_is = _among(_rostered_staff())[0]
@@ -144,7 +142,7 @@ def _day_text(vendor: str, online: bool, reads: tuple[str, ...]) -> str:
         f"{_joined('k.' + service)} FROM {sql.table(through)} k "
         f"WHERE k.{member} {rostered_is} GROUP BY k.{member}"
     )
-    taken = _intervals_text(vendor, rostered_is, online, False)
+    taken = _intervals_text(postgres, rostered_is, online, False)
     # The first column tells the parts apart: 0 a block, 1 a clerk's skills (in the last
     # column), 2 a taken interval (its start and end in the two before), 3… the value of an
     # `also` read.
@@ -163,7 +161,7 @@ def _day_text(vendor: str, online: bool, reads: tuple[str, ...]) -> str:
 
 def _joined(column: str) -> str:
     """The values of an integer column, comma-separated ("3,7"), as an aggregate."""
-    if connection.vendor == "postgresql":
+    if sql.postgres():
         return f"string_agg(CAST({column} AS text), ',')"
     return f"group_concat({column}, ',')"
 
@@ -209,7 +207,7 @@ def _among(staff: list[int] | sql.Statement) -> sql.Statement:
     if isinstance(staff, list):
         return f"IN ({sql.placeholders(staff)})", staff
     query, params = staff
-    if connection.vendor == "postgresql":
+    if sql.postgres():
         return f"= ANY(ARRAY({query}))", params
     return f"IN ({query})", params
 
@@ -246,7 +244,7 @@ def intervals(
     if exclude is not None:
         params.append(exclude)
     params += [*staff_params, end, start, location_id, end, start]
-    text = _intervals_text(connection.vendor, staff_is, held, exclude is not None)
+    text = _intervals_text(sql.postgres(), staff_is, held, exclude is not None)
     return text, params
 
 
@@ -254,8 +252,8 @@ _HOLDING_NOT_RESERVED = [status for status in HOLDING if status != Status.RESERV
 
 
 @cache
-def _intervals_text(vendor: str, staff_is: str, held_back: bool, excluding: bool) -> str:
-    """intervals()'s SQL, built once per shape; `vendor` keys the cache (_millis())."""
+def _intervals_text(postgres: bool, staff_is: str, held_back: bool, excluding: bool) -> str:
+    """intervals()'s SQL, built once per shape; `postgres` keys the cache (_millis())."""
     appointment, absence, closure = Appointment, Absence, Closure
     a_start = sql.column(appointment, "start")
     a_status = sql.column(appointment, "status")

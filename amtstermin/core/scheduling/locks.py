@@ -31,7 +31,7 @@ def share(location_id: int) -> None:
 
 def sharing(location_id: int) -> Statement | None:
     """The statement share() runs, to send in a batch (core/sql.py); None on SQLite."""
-    if connection.vendor != "postgresql":
+    if not sql.postgres():
         return None
     return "SELECT pg_advisory_xact_lock_shared(%s, %s)", [_CAPACITY, location_id]
 
