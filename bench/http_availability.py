@@ -167,7 +167,13 @@ def main() -> None:
     # Admission control off unless asked for: /healthz passes its gate while pages queue at it,
     # so with it on the baseline and the pages would not meet the same stack (bench/rush.py
     # measures the shedding).
-    env = {"ADMISSION_IN_FLIGHT": os.environ.get("ADMISSION_IN_FLIGHT", "0")}
+    env = {
+        "ADMISSION_IN_FLIGHT": os.environ.get("ADMISSION_IN_FLIGHT", "0"),
+        # As the README's production command: each thread keeps a database connection, and
+        # granian's default grew a worker's threads with the load until PostgreSQL refused
+        # more than its 100 clients (500s on every page, /healthz's 503s among them).
+        "GRANIAN_BLOCKING_THREADS": "32",
+    }
     with socket.socket() as redis:
         if redis.connect_ex(("127.0.0.1", 6379)) == 0:
             env["REDIS_URL"] = "redis://127.0.0.1:6379/7"  # the shared cache, as deployed
