@@ -36,6 +36,11 @@ FEDERAL_STATES = [
 
 
 @lru_cache(maxsize=64)
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The instant (in UTC) of midnight starting `day` in `zone`."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
 def public_holidays(state: str, year: int) -> dict[date, str]:
     """Public holidays of a German state in a year (pure computation, cached per process)."""
     return dict(holidays.country_holidays("DE", subdiv=state, years=year, language="de"))
@@ -180,7 +185,7 @@ class Location(models.Model):
         UTC because Python subtracts and adds aware datetimes that share a tzinfo on the wall
         clock, which is wrong on DST days; in UTC every arithmetic step is real time.
         """
-        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
+        return local_midnight(day, self.zone)
 
     def local_date(self, instant: datetime) -> date:
         try:
