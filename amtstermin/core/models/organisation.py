@@ -35,12 +35,12 @@ FEDERAL_STATES = [
 ]
 
 
-@lru_cache(maxsize=64)
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     """The instant (in UTC) of midnight starting `day` in `zone`."""
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
+@lru_cache(maxsize=64)
 def public_holidays(state: str, year: int) -> dict[date, str]:
     """Public holidays of a German state in a year (pure computation, cached per process)."""
     return dict(holidays.country_holidays("DE", subdiv=state, years=year, language="de"))
