@@ -11,6 +11,7 @@ import statistics
 import sys
 import tempfile
 import time as clock
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -246,6 +247,17 @@ def timed(function, repeat: int) -> list[float]:
         started = clock.perf_counter()
         function()
         samples.append((clock.perf_counter() - started) * 1000)
+    return samples
+
+
+def alternated(functions: dict[str, Callable], blocks: int, runs: int) -> dict[str, list[float]]:
+    """Milliseconds per call of each function, measured in `blocks` turns of `runs` calls each:
+    a change in the machine's speed during the run (a busy neighbour on the host) then falls on
+    every function alike, not on whichever was measured while it lasted."""
+    samples: dict[str, list[float]] = {name: [] for name in functions}
+    for _block in range(blocks):
+        for name, function in functions.items():
+            samples[name] += timed(function, runs)
     return samples
 
 

@@ -2,7 +2,9 @@
 
 Prints p50/p95 of availability.compute() over the whole horizon, and in the same run the p95 of a
 bare SQL fetch of the same appointment rows (what any system must at least read), in the cheapest
-form: epoch seconds, as the loader reads them. The fetch as datetime objects is printed too.
+form: epoch seconds, as the loader reads them (date_part() on PostgreSQL, in float8). The fetch
+as datetime objects and the cached calendar are printed too. All four alternate in blocks of
+BLOCK_RUNS runs, 200 runs each: a change in the machine's speed falls on all of them alike.
 Last line: availability_p95_ms=<x> bare_fetch_p95_ms=<y> ratio=<x/y> db=<sqlite|postgresql>
 
 --state (PostgreSQL only; issue 13, state scale): after that line, the same run copies the
@@ -27,6 +29,7 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
 
 from _support import (  # noqa: E402
     NOW,
+    alternated,
     build_scenario,
     db_label,
     median,
@@ -35,7 +38,9 @@ from _support import (  # noqa: E402
     timed,
 )
 
-REPEAT = 60
+# Blocks of runs alternate between the calendar and the fetches (_support.alternated).
+BLOCKS = 20
+BLOCK_RUNS = 10
 # --state: blocks of runs alternate between the small database and the state's
 STATE_BLOCKS = 10
 STATE_BLOCK_RUNS = 20
@@ -59,7 +64,7 @@ def main() -> None:
         last = location.local_day_start(window.last + timedelta(days=1))
         statuses = [str(status) for status in HOLDING]
         epoch = (
-            "EXTRACT(EPOCH FROM {0})::float8"
+            "date_part('epoch', {0})"
             if connection.vendor == "postgresql"
             else "(julianday({0}) - 2440587.5) * 86400.0"
         )
@@ -91,20 +96,32 @@ def main() -> None:
             found = availability.compute(location, items, now=NOW, cached=True)
             return [found.count(day) for day in found.masks]
 
-        def measure(repeat):
+        def measure():
             """Print the figures; return the calendar's and the bare fetch's p95."""
             rows = len(bare_fetch())
             free_days = sum(1 for count in full_calendar() if count)
-            calendar_ms = timed(full_calendar, repeat)
-            fetch_ms = timed(bare_fetch, repeat)
-            datetime_ms = timed(lambda: fetch(as_datetimes), repeat)
-            cached_ms = timed(cached_calendar, repeat)
+            samples = alternated(
+                {
+                    "calendar": full_calendar,
+                    "fetch": bare_fetch,
+                    "datetimes": lambda: fetch(as_datetimes),
+                    "cached": cached_calendar,
+                },
+                BLOCKS,
+                BLOCK_RUNS,
+            )
+            calendar_ms, fetch_ms = samples["calendar"], samples["fetch"]
+            datetime_ms, cached_ms = samples["datetimes"], samples["cached"]
+            repeat = len(calendar_ms)
             p95, fetch_p95 = percentile(calendar_ms, 0.95), percentile(fetch_ms, 0.95)
             print(
                 f"scenario: 20 staff, {booked} bookings ({fill:.0%} of rostered time), "
                 f"{rows} rows in the horizon, {free_days} days with free starts"
             )
-            print(f"availability p50={median(calendar_ms):.2f} ms p95={p95:.2f} ms ({repeat} runs)")
+            print(
+                f"availability p50={median(calendar_ms):.2f} ms p95={p95:.2f} ms ({repeat} runs, "
+                f"alternating with the fetches in blocks of {BLOCK_RUNS})"
+            )
             print(
                 f"cached       p50={median(cached_ms):.2f} ms "
                 f"p95={percentile(cached_ms, 0.95):.2f} ms "
@@ -120,7 +137,7 @@ def main() -> None:
             return p95, fetch_p95
 
         state = "--state" in sys.argv[1:]
-        p95, fetch_p95 = measure(REPEAT)
+        p95, fetch_p95 = measure()
         print(
             f"availability_p95_ms={p95:.2f} bare_fetch_p95_ms={fetch_p95:.2f} "
             f"ratio={p95 / fetch_p95:.2f} db={db_label()}"
