@@ -52,6 +52,21 @@ def test_an_absence_hides_the_clerks_time(office):
     assert "10:00" in offered
 
 
+def test_an_absence_that_began_before_the_calendar_hides_time_until_its_end(office):
+    # From the week before the calendar's first day to 09:07: the time up to 09:10 is taken
+    # (the units are counted from the calendar's first midnight, this one's before it).
+    Absence.objects.create(
+        staff=office.clerk, start=berlin(2026, 11, 30, 8, 0), end=berlin(2026, 12, 7, 9, 7)
+    )
+    assert starts(office, MONDAY)[0] == "09:10"
+    assert (
+        availability.compute(office.location, [Item(office.id_card)], now=NOW).count(
+            date(2026, 12, 4)
+        )
+        == 0
+    )
+
+
 def test_a_closure_closes_the_location(office):
     Closure.objects.create(
         location=office.location,

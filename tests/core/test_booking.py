@@ -19,6 +19,7 @@ from amtstermin.core.errors import (
 )
 from amtstermin.core.items import Item, documents_to_bring, total_fee
 from amtstermin.core.models import (
+    Absence,
     AccessToken,
     Appointment,
     AppointmentEvent,
@@ -112,6 +113,16 @@ def test_location_asking_for_confirmation_holds_the_time_until_confirmed(office)
     confirmed = booking.confirm(appointment=appointment, now=NOW + timedelta(minutes=10))
     assert confirmed.status == Status.BOOKED and confirmed.hold_expires_at is None
     assert booking.confirm(appointment=appointment, now=NOW).status == Status.BOOKED  # twice: fine
+
+
+def test_an_absence_from_the_evening_before_takes_the_booked_day_s_morning(office):
+    # The booking reads its own day only; the absence began before that day's midnight.
+    Absence.objects.create(
+        staff=office.clerk, start=berlin(2026, 12, 6, 18, 0), end=berlin(2026, 12, 7, 9, 7)
+    )
+    with pytest.raises(SlotTaken):
+        book(office, start=MONDAY_9)
+    assert book(office, start=berlin(2026, 12, 7, 9, 10)).appointment.status == Status.BOOKED
 
 
 def test_no_proof_of_work_means_a_hold_even_where_the_location_does_not_ask(office):

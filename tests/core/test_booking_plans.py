@@ -95,6 +95,7 @@ def test_the_day_read_finds_taken_time_by_clerk_not_by_every_location(busy_town)
         date(2026, 12, 7),
         start,
         start + timedelta(minutes=20),
+        unit_minutes=office.location.slot_minutes,
         online=True,
         now=NOW,
         also=[booking_sql.stale_holds(start, start + timedelta(minutes=20), now=NOW)],
@@ -166,6 +167,7 @@ def _whole_day_read(location, day: date) -> sql.Statement:
         day,
         location.local_day_start(day),
         location.local_day_start(next_day),
+        unit_minutes=location.slot_minutes,
         online=True,
         now=NOW,
     )

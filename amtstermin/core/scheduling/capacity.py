@@ -5,7 +5,6 @@ reads both in one statement (send_day). The cost grows with staff × days, never
 history.
 """
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -98,6 +97,7 @@ def load(
         staff_ids,
         grids[0].start,
         location.local_day_start(last + timedelta(days=1)),
+        unit_minutes=location.slot_minutes,
         online=online,
         now=now,
         exclude=exclude,
@@ -127,6 +127,7 @@ def send_day(
             day,
             grids[0].start,
             location.local_day_start(day + timedelta(days=1)),
+            unit_minutes=location.slot_minutes,
             online=channel == Channel.ONLINE,
             now=now,
             also=also,
@@ -176,7 +177,7 @@ def _assemble(
     """Free time per staff member and day: their roster minus the taken intervals `rows`."""
     if not staff_ids:
         return Capacity(location, grids, {grid.day: [] for grid in grids})
-    busy = _busy(location, grids, rows, staff_ids)
+    busy = _busy(grids, rows, staff_ids)
     holidays = location.holidays_between(grids[0].day, grids[-1].day)
     wanted = set(staff_ids)
     roster_masks = _roster_masks(
@@ -191,49 +192,64 @@ def _assemble(
 
 
 def _busy(
-    location: Location,
     grids: list[DayGrid],
     rows: list[capacity_sql.IntervalRow],
     staff_ids: list[int],
 ) -> list[dict[int, int]]:
     """Taken units per day index, per staff id: every unit an interval touches is taken.
 
-    The hottest loop of a calendar request, one pass per booked appointment: an appointment
-    within one day is marked inline; longer intervals (absences, closures) day by day.
+    The hottest loop of a calendar request, one pass per booked appointment. The rows count
+    units from the first grid's start (capacity_sql.intervals()), and the days follow each
+    other unit by unit (every local midnight lies on the unit grid, DST days included), so a
+    unit's day is a list lookup. An appointment lies within one day and is marked inline;
+    longer intervals (absences, closures) day by day.
     """
-    unit = location.slot_minutes * 60_000  # milliseconds, as the rows come
-    starts = [int(grid.start.timestamp()) * 1000 for grid in grids]
-    ends = [*starts[1:], starts[-1] + grids[-1].units * unit]
-    units = [grid.units for grid in grids]
+    days = _unit_days(tuple(grid.units for grid in grids))
+    owner, offsets, total = days.owner, days.offsets, days.total
     busy: list[dict[int, int]] = [{} for _grid in grids]
 
-    def mark(staff_id: int, begin: int, end: int) -> None:
-        # Round the start down and the end up.
-        index = max(bisect_right(starts, begin) - 1, 0)
-        while index < len(starts) and starts[index] < end:
-            origin = starts[index]
-            low = max((begin - origin) // unit, 0)
-            high = min(-((origin - end) // unit), units[index])
-            day = busy[index]
-            day[staff_id] = day.get(staff_id, 0) | (((1 << (high - low)) - 1) << low)
-            index += 1
+    def mark(staff_id: int, low: int, high: int) -> None:
+        low, high = max(low, 0), min(high, total)
+        while low < high:
+            index = owner[low]
+            until = min(high, offsets[index + 1])
+            day, origin = busy[index], offsets[index]
+            day[staff_id] = day.get(staff_id, 0) | (((1 << (until - low)) - 1) << (low - origin))
+            low = until
 
-    first, find = starts[0], bisect_right
-    for staff_id, begin, end in rows:
+    for staff_id, low, high in rows:
         if staff_id is None:  # a closure: nobody works
             for everyone in staff_ids:
-                mark(everyone, begin, end)
+                mark(everyone, low, high)
             continue
-        index = find(starts, begin) - 1
-        if begin < first or end > ends[index]:
-            mark(staff_id, begin, end)
+        if low < 0 or high > total:
+            mark(staff_id, low, high)
             continue
-        origin = starts[index]
-        low = (begin - origin) // unit
-        high = -((origin - end) // unit)
+        index = owner[low]
+        origin = offsets[index]
+        if high > offsets[index + 1]:
+            mark(staff_id, low, high)
+            continue
         day = busy[index]
-        day[staff_id] = day.get(staff_id, 0) | (((1 << (high - low)) - 1) << low)
+        day[staff_id] = day.get(staff_id, 0) | (((1 << (high - low)) - 1) << (low - origin))
     return busy
+
+
+@dataclass(frozen=True)
+class _UnitDays:
+    owner: list[int]  # the day index of every unit of the read
+    offsets: list[int]  # each day's first unit, and the read's end
+    total: int
+
+
+@lru_cache(maxsize=64)
+def _unit_days(units: tuple[int, ...]) -> _UnitDays:
+    owner: list[int] = []
+    offsets = [0]
+    for index, count in enumerate(units):
+        owner += [index] * count
+        offsets.append(offsets[-1] + count)
+    return _UnitDays(owner, offsets, offsets[-1])
 
 
 def _roster_masks(
