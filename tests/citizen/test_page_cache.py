@@ -34,10 +34,14 @@ def test_a_second_visitor_gets_the_stored_page_with_a_token_of_their_own(
     choose_services(other, office)
     first = client.get(time_step(TUESDAY))
 
-    with django_assert_max_num_queries(2):  # the session and the location: no calendar work
-        second = other.get(time_step(TUESDAY))
+    with django_assert_max_num_queries(2) as queries:  # the session and the location: no
+        second = other.get(time_step(TUESDAY))  # calendar work
 
     assert offered(second) == offered(first) != []
+    # Of the location, what the page's key needs: its version and booking window, not its
+    # address, texts and translations.
+    (location_read,) = [q["sql"] for q in queries.captured_queries if "core_location" in q["sql"]]
+    assert '"version"' in location_read and '"street"' not in location_read
     assert csrf_token_of(first) != csrf_token_of(second)
     # The token in the stored page is the visitor's own: their choice of a time is accepted.
     other.handler.enforce_csrf_checks = True

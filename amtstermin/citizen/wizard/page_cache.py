@@ -31,12 +31,25 @@ PLACEHOLDER = "csrf-token-placeholder"
 SECONDS = availability.CACHE_SECONDS
 
 
+# What key() reads of a location: a stored page is served without the other 40 columns.
+KEY_FIELDS = (
+    "id",
+    "version",
+    "slot_minutes",
+    "min_notice_minutes",
+    "horizon_days",
+    "release_time",
+    "time_zone",
+)
+
+
 class PageKey(NamedTuple):
     cache_key: str
     location_id: int  # whose bookings counter the stored page must match
 
 
 def key(page: str, draft: Draft, location: Location, query: str, *, now: datetime) -> PageKey:
+    """`location` needs only KEY_FIELDS (availability.window() and the version)."""
     bounds = availability.window(location, channel=Channel.ONLINE, now=now)
     unit = location.slot_minutes * 60
     parts = (

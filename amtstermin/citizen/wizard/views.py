@@ -138,12 +138,12 @@ def location(request: HttpRequest) -> HttpResponse:
 
 def day(request: HttpRequest) -> HttpResponse:
     draft = drafts.load(request)
-    place = draft.place()
+    place = draft.place(only=page_cache.KEY_FIELDS)  # all of it only to render the page
     if place is None:
         return _restart(draft)
 
     def render_day(extra: dict) -> HttpResponse:
-        journey = _journey(draft, place)
+        journey = _journey(draft)
         if journey is None:
             return _restart(draft)
         context = {**month_context(request, journey), **_steps(draft), **extra}
@@ -157,20 +157,18 @@ def day(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def time(request: HttpRequest) -> HttpResponse:
     draft = drafts.load(request)
-    place = draft.place()
-    if place is None:
-        return _restart(draft)
     if request.method != "POST":
+        place = draft.place(only=page_cache.KEY_FIELDS)  # all of it only to render the page
+        if place is None:
+            return _restart(draft)
         query = request.GET.get("tag", "")[:10]
         page = page_cache.key("time", draft, place, query, now=timezone.now())
-        return page_cache.serve(
-            request, page, lambda extra: _time_page(request, draft, place, extra)
-        )
-    return _time_page(request, draft, place, {})
+        return page_cache.serve(request, page, lambda extra: _time_page(request, draft, extra))
+    return _time_page(request, draft, {})
 
 
-def _time_page(request: HttpRequest, draft: drafts.Draft, place, extra: dict) -> HttpResponse:
-    journey = _journey(draft, place)
+def _time_page(request: HttpRequest, draft: drafts.Draft, extra: dict) -> HttpResponse:
+    journey = _journey(draft)
     if journey is None:
         return _restart(draft)
     wanted_day = drafts.parse_day(request.GET.get("tag"))
@@ -312,12 +310,12 @@ def _booked(token: str) -> HttpResponse:
     return redirect(reverse("citizen:appointment", kwargs={"token": token}) + "?neu=1")
 
 
-def _journey(draft: drafts.Draft, place: Location | None = None) -> Journey | None:
+def _journey(draft: drafts.Draft) -> Journey | None:
     """The draft's services at its location, if that location still offers them all.
 
-    Two queries (one with `place` given): the day and time steps are the wizard's hot path.
+    Two queries; a stored day or time page needs neither (page_cache.py).
     """
-    place = place or draft.place()
+    place = draft.place()
     if place is None:
         return None
     items = draft.items(at=place)

@@ -205,15 +205,16 @@ class Location(models.Model):
         return today + timedelta(days=self.horizon_days)
 
     @classmethod
-    def loaded(cls, pk: int) -> "Location | None":
-        """The location `pk` with every field, as `Location.objects.filter(pk=pk).first()`.
+    def loaded(cls, pk: int, *, only: tuple[str, ...] | None = None) -> "Location | None":
+        """The location `pk` with every field, as `Location.objects.filter(pk=pk).first()`;
+        with `only`, just those fields, as `.only(*only)`: another is read when first asked for.
 
         Hand-written: every stored calendar and time page loads its location, and building
         this query (some 45 columns, with the translations) through the ORM cost four times
         what running it and making the instance do. Django's own converters still apply
         (SQLite's 0/1 become booleans).
         """
-        columns, names, converters = _row_reading(connection.alias)
+        columns, names, converters = _row_reading(connection.alias, only)
         key = sql.column(cls, "id")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {columns} FROM {sql.table(cls)} WHERE {key} = %s", [int(pk)])
@@ -260,11 +261,17 @@ class Counter(models.Model):
         return f"{self.location} – {self.name}"
 
 
-@lru_cache(maxsize=4)  # per database alias
-def _row_reading(alias: str) -> tuple[str, list[str], list[tuple[int, Callable, Col]]]:
+@lru_cache(maxsize=16)  # per database alias and choice of fields
+def _row_reading(
+    alias: str, only: tuple[str, ...] | None
+) -> tuple[str, list[str], list[tuple[int, Callable, Col]]]:
     """For Location.loaded: the column list, the attribute names, and the converters the
     database backend and each field apply to a value read (as the ORM's compiler does)."""
-    fields = Location._meta.concrete_fields
+    fields = [
+        field
+        for field in Location._meta.concrete_fields
+        if only is None or field.name in only or field.attname in only
+    ]
     columns = ", ".join(sql.column(Location, field.name) for field in fields)
     converters = [
         (index, convert, column)
