@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.middleware import csrf
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from amtstermin.citizen.wizard import page_cache
 from tests.citizen.conftest import (
     MONDAY_9,
     TUESDAY,
@@ -92,3 +94,17 @@ def test_a_visitor_holding_the_csrf_cookie_is_not_sent_it_again_with_each_stored
         {"start": offered(second)[0], "csrfmiddlewaretoken": csrf_token_of(second)},
     )
     assert chosen.status_code == 302
+
+
+def test_a_token_masked_here_is_django_s_own_for_the_secret_with_a_mask_drawn_afresh():
+    secret = csrf._get_new_csrf_string()
+    tokens = [page_cache.masked(secret) for _ in range(2_000)]
+
+    assert {csrf._unmask_cipher_token(token) for token in tokens} == {secret}
+    assert all(len(token) == csrf.CSRF_TOKEN_LENGTH for token in tokens)
+    assert len(set(tokens)) == len(tokens)
+    # Every character turns up in every place of the mask (each misses 2,000 draws by a
+    # chance of e^-32): no place is fixed or narrowed by how the draw is written out.
+    masks = [token[: csrf.CSRF_SECRET_LENGTH] for token in tokens]
+    for place in range(csrf.CSRF_SECRET_LENGTH):
+        assert {mask[place] for mask in masks} == set(csrf.CSRF_ALLOWED_CHARS)
