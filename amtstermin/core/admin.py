@@ -11,7 +11,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -44,7 +44,7 @@ from .models import (
 
 def calendars_changed() -> None:
     """Invalidate every cached calendar (one small UPDATE; a town has few locations)."""
-    Location.objects.update(version=F("version") + 1)
+    Location.bump_versions(Location.objects.all())
 
 
 class ChangesCapacity(admin.ModelAdmin):

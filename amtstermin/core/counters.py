@@ -26,6 +26,12 @@ def read_with(counters: Sequence[str], entries: Sequence[str]) -> tuple[dict[str
     return values, found
 
 
+def bookings_key(location_id: int) -> str:
+    """A location's bookings counter (scheduling/versions.py), which Location.bump_versions()
+    moves too."""
+    return f"bookings-version:{location_id}"
+
+
 def move(key: str) -> None:
     try:
         cache.incr(key)

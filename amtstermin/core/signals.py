@@ -5,7 +5,6 @@ A cached calendar or wizard page is keyed by its location's version; a service d
 longer or withdrawn from a location must not be offered from a cache for another minute.
 """
 
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -23,13 +22,13 @@ def location_saved(sender, instance: Location, created: bool, **kwargs) -> None:
 @receiver(post_save, sender=Service)
 def service_saved(sender, instance: Service, created: bool, **kwargs) -> None:
     if not created:
-        Location.objects.filter(services=instance).update(version=F("version") + 1)
+        Location.bump_versions(Location.objects.filter(services=instance))
 
 
 @receiver(pre_delete, sender=Service)
 def service_deleted(sender, instance: Service, **kwargs) -> None:
     # Before: the deletion takes the service's rows in Service.locations with it, unsignalled.
-    Location.objects.filter(services=instance).update(version=F("version") + 1)
+    Location.bump_versions(Location.objects.filter(services=instance))
 
 
 @receiver(m2m_changed, sender=Service.locations.through)
@@ -42,7 +41,7 @@ def service_locations_changed(sender, instance, action: str, pk_set, **kwargs) -
             locations = Location.objects.filter(pk__in=pk_set) | locations
     else:  # changed from the location's side
         locations = Location.objects.filter(pk=instance.pk)
-    Location.objects.filter(pk__in=locations.values("pk")).update(version=F("version") + 1)
+    Location.bump_versions(Location.objects.filter(pk__in=locations.values("pk")))
 
 
 @receiver([post_save, post_delete], sender=ContentPage)

@@ -80,8 +80,8 @@ class Draft:
     def wanted(self) -> int:
         return sum(1 for quantity in self.quantities.values() if quantity > 0)
 
-    def place(self, *, only: tuple[str, ...] | None = None) -> Location | None:
-        return Location.loaded(self.location, only=only) if self.location else None
+    def place(self) -> Location | None:
+        return Location.loaded(self.location) if self.location else None
 
 
 def load(request: HttpRequest) -> Draft:

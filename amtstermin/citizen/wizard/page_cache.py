@@ -1,16 +1,23 @@
 """The calendar and time pages from the cache: the hot path of every booking.
 
-Such a page is a function of its key: the draft's services and quantities, the location and its
-version (bumped by every booking, cancellation and catalogue edit), the booking window (today and
-the earliest start on the slot grid), the query asking for a month or day, and the language. A
-hit costs the session, one query for the location and one cache read. The CSRF token is the one
-per-visitor part: a page is stored with a placeholder and gets the visitor's token on the way out.
+Such a page is a function of its key: the draft's services and quantities, its location, the
+minute, the query asking for a month or day, and the language; and of the location's bookings
+counter (core/scheduling/versions.py), which every booking, cancellation, catalogue, location and
+roster change moves after its commit (Location.bump_versions). The counter is stored with the
+page and read with it, so a hit costs the session and one cache read, and no database query:
+at 08:00, when a day's times are released, a stored page is what most visitors get.
 
-The bookings' part of the version (a counter in the cache, core/scheduling/versions.py) is not
-in the key but stored with the page and read together with it: one round trip instead of two.
+The location's booking window (today, the last day, the earliest start) follows from its
+settings, whose changes move the counter, and from the time: the key holds the minute, rounded
+up. Starts, notices and release times are whole minutes, so a page made at any moment of that
+minute offers no start that a later moment of it refuses.
+
+The CSRF token is the one per-visitor part: a page is stored with a placeholder and gets the
+visitor's token on the way out.
 """
 
 import hashlib
+import math
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -23,7 +30,6 @@ from django.middleware import csrf
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from amtstermin.core.models import Channel, Location
 from amtstermin.core.scheduling import availability, versions
 
 from .draft import Draft
@@ -33,40 +39,22 @@ PLACEHOLDER = "csrf-token-placeholder"
 SECONDS = availability.CACHE_SECONDS
 
 
-# What key() reads of a location: a stored page is served without the other 40 columns.
-KEY_FIELDS = (
-    "id",
-    "version",
-    "slot_minutes",
-    "min_notice_minutes",
-    "horizon_days",
-    "release_time",
-    "time_zone",
-)
-
-
 class PageKey(NamedTuple):
     cache_key: str
     location_id: int  # whose bookings counter the stored page must match
 
 
-def key(page: str, draft: Draft, location: Location, query: str, *, now: datetime) -> PageKey:
-    """`location` needs only KEY_FIELDS (availability.window() and the version)."""
-    bounds = availability.window(location, channel=Channel.ONLINE, now=now)
-    unit = location.slot_minutes * 60
+def key(page: str, draft: Draft, location_id: int, query: str, *, now: datetime) -> PageKey:
     parts = (
         page,
         get_language(),
-        location.pk,
-        location.version,  # the bookings counter is checked in serve()
+        location_id,  # its bookings counter is checked in serve()
         sorted(draft.quantities.items()),
         draft.several_locations,
         query,
-        bounds.first,
-        bounds.last,  # a day released at the location's release time
-        -(-int(bounds.earliest.timestamp()) // unit),  # the first start the grid still allows
+        math.ceil(now.timestamp() / 60),  # the minute, rounded up (see above)
     )
-    return PageKey("wizard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest(), location.pk)
+    return PageKey("wizard-page:" + hashlib.sha256(repr(parts).encode()).hexdigest(), location_id)
 
 
 def serve(

@@ -138,8 +138,7 @@ def location(request: HttpRequest) -> HttpResponse:
 
 def day(request: HttpRequest) -> HttpResponse:
     draft = drafts.load(request)
-    place = draft.place(only=page_cache.KEY_FIELDS)  # all of it only to render the page
-    if place is None:
+    if not draft.location:
         return _restart(draft)
 
     def render_day(extra: dict) -> HttpResponse:
@@ -150,7 +149,7 @@ def day(request: HttpRequest) -> HttpResponse:
         return render(request, "citizen/wizard/day.html", context)
 
     query = request.GET.get("monat", "")[:10]
-    page = page_cache.key("day", draft, place, query, now=timezone.now())
+    page = page_cache.key("day", draft, draft.location, query, now=timezone.now())
     return page_cache.serve(request, page, render_day)
 
 
@@ -158,11 +157,10 @@ def day(request: HttpRequest) -> HttpResponse:
 def time(request: HttpRequest) -> HttpResponse:
     draft = drafts.load(request)
     if request.method != "POST":
-        place = draft.place(only=page_cache.KEY_FIELDS)  # all of it only to render the page
-        if place is None:
+        if not draft.location:
             return _restart(draft)
         query = request.GET.get("tag", "")[:10]
-        page = page_cache.key("time", draft, place, query, now=timezone.now())
+        page = page_cache.key("time", draft, draft.location, query, now=timezone.now())
         return page_cache.serve(request, page, lambda extra: _time_page(request, draft, extra))
     return _time_page(request, draft, {})
 

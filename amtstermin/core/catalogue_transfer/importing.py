@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ..models import Department, Document, Location, Service, ServiceDocument
@@ -194,7 +193,7 @@ class _Plan:
                 self._set_rules(service.row, service.rules)
                 if not service.created:
                     # The admin saves the service with its documents inline, which bumps too.
-                    Location.objects.filter(services=service.row).update(version=F("version") + 1)
+                    Location.bump_versions(Location.objects.filter(services=service.row))
             # Through the relation: the m2m signal bumps every location added or removed.
             if service.remove:
                 service.row.locations.remove(*service.remove)

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.expressions import Col
 from django.utils.translation import gettext_lazy as _
 
-from .. import sql
+from .. import counters, sql
 
 # ISO 3166-2 subdivisions of Germany as the `holidays` package names them.
 FEDERAL_STATES = [
@@ -205,16 +205,15 @@ class Location(models.Model):
         return today + timedelta(days=self.horizon_days)
 
     @classmethod
-    def loaded(cls, pk: int, *, only: tuple[str, ...] | None = None) -> "Location | None":
-        """The location `pk` with every field, as `Location.objects.filter(pk=pk).first()`;
-        with `only`, just those fields, as `.only(*only)`: another is read when first asked for.
+    def loaded(cls, pk: int) -> "Location | None":
+        """The location `pk` with every field, as `Location.objects.filter(pk=pk).first()`.
 
         Hand-written: every stored calendar and time page loads its location, and building
         this query (some 45 columns, with the translations) through the ORM cost four times
         what running it and making the instance do. Django's own converters still apply
         (SQLite's 0/1 become booleans).
         """
-        columns, names, converters = _row_reading(connection.alias, only)
+        columns, names, converters = _row_reading(connection.alias)
         key = sql.column(cls, "id")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {columns} FROM {sql.table(cls)} WHERE {key} = %s", [int(pk)])
@@ -239,7 +238,26 @@ class Location(models.Model):
 
     def bump_version(self) -> None:
         """Invalidate cached calendars; call inside the transaction that changes capacity."""
-        Location.objects.filter(pk=self.pk).update(version=F("version") + 1)
+        _bump([self.pk])
+
+    @staticmethod
+    def bump_versions(locations: "models.QuerySet[Location]") -> None:
+        """Invalidate the cached calendars and pages of `locations`; call inside the transaction
+        that changes what they offer. Their versions move with it; their bookings counters in
+        the shared cache (scheduling/versions.py) after the commit, as a booking's do: a stored
+        day or time page is checked against that counter alone, without reading its location
+        (citizen/wizard/page_cache.py)."""
+        _bump(list(locations.values_list("pk", flat=True)))
+
+
+def _bump(location_ids: list[int]) -> None:
+    Location.objects.filter(pk__in=location_ids).update(version=F("version") + 1)
+    transaction.on_commit(lambda: _move_bookings_counters(location_ids))
+
+
+def _move_bookings_counters(location_ids: list[int]) -> None:
+    for location_id in location_ids:
+        counters.move(counters.bookings_key(location_id))
 
 
 class Counter(models.Model):
@@ -261,17 +279,11 @@ class Counter(models.Model):
         return f"{self.location} – {self.name}"
 
 
-@lru_cache(maxsize=16)  # per database alias and choice of fields
-def _row_reading(
-    alias: str, only: tuple[str, ...] | None
-) -> tuple[str, list[str], list[tuple[int, Callable, Col]]]:
+@lru_cache(maxsize=4)  # per database alias
+def _row_reading(alias: str) -> tuple[str, list[str], list[tuple[int, Callable, Col]]]:
     """For Location.loaded: the column list, the attribute names, and the converters the
     database backend and each field apply to a value read (as the ORM's compiler does)."""
-    fields = [
-        field
-        for field in Location._meta.concrete_fields
-        if only is None or field.name in only or field.attname in only
-    ]
+    fields = Location._meta.concrete_fields
     columns = ", ".join(sql.column(Location, field.name) for field in fields)
     converters = [
         (index, convert, column)

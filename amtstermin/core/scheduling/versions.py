@@ -12,9 +12,7 @@ from django.db import transaction
 from .. import counters
 from ..models import Location
 
-
-def _key(location_id: int) -> str:
-    return f"bookings-version:{location_id}"
+_key = counters.bookings_key
 
 
 def bookings(location_id: int) -> int:
