@@ -5,6 +5,8 @@ bare SQL fetch of the same appointment rows (what any system must at least read)
 form: epoch seconds, as the loader reads them (date_part() on PostgreSQL, in float8). The fetch
 as datetime objects and the cached calendar are printed too. All four alternate in blocks of
 BLOCK_RUNS runs, 200 runs each: a change in the machine's speed falls on all of them alike.
+On PostgreSQL the filled tables are vacuumed and analysed first, as autovacuum would have done
+within a minute (_support.settle), so plans are made with statistics, as in the --state twin.
 Last line: availability_p95_ms=<x> bare_fetch_p95_ms=<y> ratio=<x/y> db=<sqlite|postgresql>
 
 --state (PostgreSQL only; issue 13, state scale): after that line, the same run copies the
@@ -34,6 +36,7 @@ from _support import (  # noqa: E402
     db_label,
     median,
     percentile,
+    settle,
     throwaway_database,
     timed,
 )
@@ -57,6 +60,7 @@ def main() -> None:
         sys.exit("--state needs PostgreSQL: set DATABASE_URL=postgres://…")
     with throwaway_database():
         location, (id_card, registration), booked, fill = build_scenario()
+        settle()
         items = [Item(id_card), Item(registration)]
         staff_ids = sorted(location.roster.values_list("staff_id", flat=True).distinct())
         window = availability.window(location, channel="online", now=NOW)

@@ -117,30 +117,22 @@ def compute(
         grids = capacity.day_grids(location, first, last)
         free = _cached_free(location, grids, wanted, length, channel=channel, now=now)
     else:
-        loaded = capacity.load(
+        grids, free = capacity.free_starts(
             location,
             first,
             last,
+            length=length,
+            services=wanted,
             channel=channel,
             now=now,
             exclude=exclude,
-            services=wanted,
             held_back=not for_wishes,
         )
-        grids = loaded.grids
-        free = _free(loaded, wanted, length)
     masks = {
         grid.day: free[grid.day] & allowed_starts(grid, bounds.earliest, location.slot_minutes)
         for grid in grids
     }
     return Availability(location, {grid.day: grid for grid in grids}, masks)
-
-
-def _free(loaded: capacity.Capacity, wanted: frozenset[int], length: int) -> dict[date, int]:
-    return {
-        grid.day: engine.free_starts(loaded.staff_days[grid.day], wanted, length)
-        for grid in loaded.grids
-    }
 
 
 # A cached calendar is at most this old when nothing was written: holds that expire and
@@ -172,8 +164,9 @@ def _cached_free(location, grids, wanted, length, *, channel, now) -> dict[date,
     if isinstance(entry, tuple) and entry[0] == counter:
         return entry[1]
     first, last = grids[0].day, grids[-1].day
-    loaded = capacity.load(location, first, last, channel=channel, now=now, services=wanted)
-    free = _free(loaded, wanted, length)
+    _grids, free = capacity.free_starts(
+        location, first, last, length=length, services=wanted, channel=channel, now=now
+    )
     cache.set(key, (counter, free), CACHE_SECONDS)
     return free
 

@@ -6,7 +6,7 @@ history.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache, partial
@@ -16,7 +16,7 @@ from .. import sql
 from ..models import Channel, Location
 from ..models.organisation import local_midnight
 from . import capacity_sql
-from .engine import StaffDay, span
+from .engine import StaffDay, run_starts, span
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,46 @@ def load(
     `services` loads only the staff skilled for all of them (a booking needs no one else).
     """
     grids = day_grids(location, first, last)
+    rows = _read(location, grids, channel, now, exclude, services, held_back)
+    return _assemble(location, grids, rows, services)
+
+
+def free_starts(
+    location: Location,
+    first: date,
+    last: date,
+    *,
+    length: int,
+    services: frozenset[int],
+    channel: str,
+    now: datetime,
+    exclude: int | None = None,
+    held_back: bool = True,
+) -> tuple[list[DayGrid], dict[date, int]]:
+    """The day grids, and per day the starts where a clerk skilled for all `services` has
+    `length` free units: engine.free_starts() over load()'s staff days, without making them (a
+    calendar's 6 weeks had 860, a tenth of its time). The reads and arguments are load()'s."""
+    grids = day_grids(location, first, last)
+    rows = _read(location, grids, channel, now, exclude, services, held_back)
+    _skills, staff_ids = _skilled(rows.blocks, rows.skills, services)
+    union = [0] * len(grids)
+    for _staff_id, index, free in _free_time(location, grids, rows, staff_ids):
+        union[index] |= run_starts(free, length)
+    return grids, {grid.day: union[index] for index, grid in enumerate(grids)}
+
+
+def _read(location, grids, channel, now, exclude, services, held_back) -> capacity_sql.Day:
+    """load()'s reads: the rosters and skills, then the taken time of the skilled staff."""
+    first, last = grids[0].day, grids[-1].day
     online = channel == Channel.ONLINE
     weekday = first.weekday() if first == last else None
     rosters = sql.fetch(
         *capacity_sql.rosters_and_skills(location.pk, first, last, online=online, weekday=weekday)
     )
-    blocks, skill_rows = capacity_sql.split_rosters(rosters)
-    skills, staff_ids = _skilled(blocks, skill_rows, services)
+    blocks, skills = capacity_sql.split_rosters(rosters)
+    _skills, staff_ids = _skilled(blocks, skills, services)
     if not staff_ids:
-        return Capacity(location, grids, {grid.day: [] for grid in grids})
+        return capacity_sql.Day(blocks, skills)
     taken = capacity_sql.intervals(
         location.pk,
         staff_ids,
@@ -103,7 +134,7 @@ def load(
         exclude=exclude,
         held_back=held_back,
     )
-    return _assemble(location, grids, blocks, skills, staff_ids, sql.fetch(*taken))
+    return capacity_sql.Day(blocks, skills, sql.fetch(*taken))
 
 
 def send_day(
@@ -139,9 +170,7 @@ def send_day(
         return capacity_sql.split_day(sent.rows(), len(also))
 
     def loaded() -> Capacity:
-        day_rows = split()
-        skills, staff_ids = _skilled(day_rows.blocks, day_rows.skills, services)
-        return _assemble(location, grids, day_rows.blocks, skills, staff_ids, day_rows.taken)
+        return _assemble(location, grids, split(), services)
 
     def also_rows(index: int) -> list[tuple]:
         return split().also[index]
@@ -169,26 +198,37 @@ def _skilled(
 def _assemble(
     location: Location,
     grids: list[DayGrid],
-    blocks: list[capacity_sql.RosterRow],
-    skills: dict[int, frozenset[int]],
-    staff_ids: list[int],
-    rows: list[capacity_sql.IntervalRow],
+    rows: capacity_sql.Day,
+    services: frozenset[int] | None,
 ) -> Capacity:
-    """Free time per staff member and day: their roster minus the taken intervals `rows`."""
+    """Free time per staff member skilled for all `services`, per day."""
+    skills, staff_ids = _skilled(rows.blocks, rows.skills, services)
+    staff_days: dict[date, list[StaffDay]] = {grid.day: [] for grid in grids}
+    for staff_id, index, free in _free_time(location, grids, rows, staff_ids):
+        staff_days[grids[index].day].append(StaffDay(staff_id, skills[staff_id], free))
+    return Capacity(location, grids, staff_days)
+
+
+def _free_time(
+    location: Location,
+    grids: list[DayGrid],
+    rows: capacity_sql.Day,
+    staff_ids: list[int],
+) -> Iterator[tuple[int, int, int]]:
+    """(staff id, day index, free units) of each of `staff_ids` with any free time that day:
+    their roster minus the taken intervals."""
     if not staff_ids:
-        return Capacity(location, grids, {grid.day: [] for grid in grids})
-    busy = _busy(grids, rows, staff_ids)
+        return
+    busy = _busy(grids, rows.taken, staff_ids)
     holidays = location.holidays_between(grids[0].day, grids[-1].day)
     wanted = set(staff_ids)
     roster_masks = _roster_masks(
-        location, grids, (block for block in blocks if block[0] in wanted), holidays
+        location, grids, (block for block in rows.blocks if block[0] in wanted), holidays
     )
-    staff_days: dict[date, list[StaffDay]] = {grid.day: [] for grid in grids}
     for (staff_id, index), mask in roster_masks.items():
         free = mask & ~busy[index].get(staff_id, 0)
         if free:
-            staff_days[grids[index].day].append(StaffDay(staff_id, skills[staff_id], free))
-    return Capacity(location, grids, staff_days)
+            yield staff_id, index, free
 
 
 def _busy(

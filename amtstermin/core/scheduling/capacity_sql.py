@@ -184,7 +184,7 @@ _ALSO = 3  # the kind of day_for_booking()'s first `also` read
 
 @dataclass
 class Day:
-    """The rows of day_for_booking(), told apart."""
+    """The rows of day_for_booking(), told apart; or of rosters_and_skills() and intervals()."""
 
     blocks: list[RosterRow] = field(default_factory=list)
     skills: list[tuple[int, int]] = field(default_factory=list)  # (staff id, service id)

@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 
 from ..items import Item, service_ids, units_needed
 from ..models import Channel, Location, RosterBlock
-from . import availability, capacity, engine, versions
+from . import availability, capacity, versions
 
 # Days loaded per step once the rostered days are known: the first week's working days one by
 # one (the first usually has a free start), then growing chunks, so a booked-out location costs
@@ -118,7 +118,7 @@ def _cache_keys(locations, items, wanted, *, now: datetime, channel: str) -> dic
 class _Rosters:
     """Which days could have free time at all, from one small query over every location.
 
-    Loading a day costs three queries; a weekend, a holiday, or the rest of a day whose roster
+    Loading days costs a query; a weekend, a holiday, or the rest of a day whose roster
     has already ended cannot have a free start. The screen only skips days: it is looser than
     capacity.load (no skills, absences, closures), never stricter, so it cannot hide a free start.
     Read on first use only: a search served from the cache needs no rosters.
@@ -208,9 +208,11 @@ def _search(
         if day <= last:
             continue  # loaded with the chunk before
         last = min(day + timedelta(days=next(steps, STEPS[-1]) - 1), bounds.last)
-        loaded = capacity.load(location, day, last, channel=channel, now=now, services=wanted)
-        for grid in loaded.grids:
-            free = engine.free_starts(loaded.staff_days[grid.day], wanted, length)
+        grids, found = capacity.free_starts(
+            location, day, last, length=length, services=wanted, channel=channel, now=now
+        )
+        for grid in grids:
+            free = found[grid.day]
             days.append((grid.day, free))
             start = _first_start(grid, free, bounds.earliest, unit)
             if start is not None:
