@@ -260,14 +260,20 @@ def timed(function, repeat: int) -> list[float]:
     return samples
 
 
-def alternated(functions: dict[str, Callable], blocks: int, runs: int) -> dict[str, list[float]]:
-    """Milliseconds per call of each function, measured in `blocks` turns of `runs` calls each:
-    a change in the machine's speed during the run (a busy neighbour on the host) then falls on
-    every function alike, not on whichever was measured while it lasted."""
+def interleaved(functions: dict[str, Callable], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per call of each function over `rounds` rounds, each calling every function
+    once in turn, after two warm-up calls each: a burst of work elsewhere on the host falls on
+    whichever call runs during it. In blocks of ten runs, one burst could slow ten runs of one
+    function alone, as many as a p95 over 200 runs leaves out."""
+    for function in functions.values():
+        function()
+        function()
     samples: dict[str, list[float]] = {name: [] for name in functions}
-    for _block in range(blocks):
+    for _round in range(rounds):
         for name, function in functions.items():
-            samples[name] += timed(function, runs)
+            started = clock.perf_counter()
+            function()
+            samples[name].append((clock.perf_counter() - started) * 1000)
     return samples
 
 
