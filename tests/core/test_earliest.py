@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from amtstermin.core import booking
+from amtstermin.core import booking, rosters
 from amtstermin.core.errors import SlotTaken
 from amtstermin.core.items import Item
 from amtstermin.core.models import Absence, Channel
@@ -216,6 +216,24 @@ def test_the_cached_search_forgets_a_booked_time_and_applies_the_notice_afresh(o
     assert earliest.at(office.location, items, now=evening, cached=True).start == berlin(
         2026, 12, 8, 8, 0
     )
+
+
+def test_the_cached_search_sees_a_committed_absence_at_once(office):
+    """A roster change moves the location's bookings counter after its commit, as a booking
+    does: the stored search is not served past it."""
+    items = [Item(office.id_card)]
+    assert earliest.at(office.location, items, now=NOW, cached=True).start == berlin(2026, 12, 7, 8)
+
+    with as_committed():
+        rosters.add_absence(
+            staff=office.clerk,
+            start=berlin(2026, 12, 7, 0, 0),
+            end=berlin(2026, 12, 8, 0, 0),
+            reason=Absence.Reason.SICKNESS,
+            now=NOW,
+        )
+
+    assert earliest.at(office.location, items, now=NOW, cached=True).start == berlin(2026, 12, 8, 8)
 
 
 def test_random_bookings_never_make_the_search_disagree_with_the_calendar(office, county):

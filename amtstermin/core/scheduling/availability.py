@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.cache import cache
 
-from .. import sql
 from ..items import Item, service_ids, units_needed
 from ..models import Channel, Location
 from . import capacity, engine, versions
@@ -140,26 +139,19 @@ def compute(
 CACHE_SECONDS = 60
 
 
-def _version_text() -> str:
-    version, key = sql.column(Location, "version"), sql.column(Location, "id")
-    return f"SELECT {version} FROM {sql.table(Location)} WHERE {key} = %s"
-
-
 def _cached_free(location, grids, wanted, length, *, channel, now) -> dict[date, int]:
-    """Free starts per day from the cache, keyed by the location's version.
+    """Free starts per day from the cache, checked against the location's bookings counter.
 
-    Every write that takes time (booking, rescheduling, roster and absence changes) bumps the
-    version (versions.py), so a cached calendar does not show a taken time as free; it may show
-    a freed time as taken, for at most CACHE_SECONDS. The bookings' counter is stored with the
-    entry and read with it in one round trip, as the wizard's pages do.
+    Every write that takes time (booking, rescheduling, roster, absence, catalogue and location
+    changes) moves that counter after its commit (versions.py, Location.bump_versions), so a
+    cached calendar does not show a taken time as free; it may show a freed time as taken, for
+    at most CACHE_SECONDS. The counter is stored with the entry and read with it in one round
+    trip, as the wizard's pages do: no database read (ADR 0006).
     """
-    # One plain statement: through the ORM (and modeltranslation's queryset) this read cost
-    # as much as the rest of a cached calendar together.
-    ((stored_version,),) = sql.fetch(_version_text(), [location.pk])
     services = ",".join(str(service) for service in sorted(wanted))
     # Both ends: a day released at its release time lengthens the window.
     days = f"{grids[0].day}:{grids[-1].day}"
-    key = f"availability:{location.pk}:{stored_version}:{channel}:{days}:{length}:{services}"
+    key = f"availability:{location.pk}:{channel}:{days}:{length}:{services}"
     counter, entry = versions.bookings_with(location.pk, key)
     if isinstance(entry, tuple) and entry[0] == counter:
         return entry[1]

@@ -62,21 +62,25 @@ def everywhere(
 ) -> list[Earliest]:
     """The earliest free start of `items` at each location, in the order given.
 
-    `cached` serves each location's search from the cache while its version is unchanged (as the
-    calendar does: never a taken time as free; a freed one after at most CACHE_SECONDS); notice
-    is applied afresh on every call.
+    `cached` serves each location's search from the cache while its bookings counter is
+    unchanged (as the calendar does: never a taken time as free; a freed one after at most
+    CACHE_SECONDS); notice is applied afresh on every call.
     """
     wanted = service_ids(items)
     keys = _cache_keys(locations, items, wanted, now=now, channel=channel) if cached else {}
-    stored: dict[str, Searched] = cache.get_many(list(keys.values())) if keys else {}
+    counter, stored = versions.all_with(list(keys), list(keys.values())) if keys else ({}, {})
     rosters = _Rosters(locations, channel=channel, now=now)
     found = []
     for place in locations:
         key = keys.get(place.pk)
-        known = stored.get(key) if key else None
+        known = None
+        if key:
+            entry = stored.get(key)
+            if isinstance(entry, tuple) and entry[0] == counter[place.pk]:
+                known = entry[1]
         earliest, searched = _search(place, items, wanted, rosters, now=now, known=known)
         if key and searched != known:
-            cache.set(key, searched, availability.CACHE_SECONDS)
+            cache.set(key, (counter[place.pk], searched), availability.CACHE_SECONDS)
         found.append(earliest)
     return found
 
@@ -100,18 +104,14 @@ def soonest(found: Sequence[Earliest]) -> Earliest | None:
 
 
 def _cache_keys(locations, items, wanted, *, now: datetime, channel: str) -> dict[int, str]:
-    """Per location, a key that changes with its version (versions.py: rows read afresh, in one
-    query), the channel, today and the request."""
-    fresh = Location.objects.filter(pk__in=[place.pk for place in locations]).only("version")
-    version = versions.of_all(list(fresh))
+    """Per location, the key of its search for the channel, today and the request; an entry is
+    stored with the location's bookings counter and served only while it is unchanged."""
     services = ",".join(str(service) for service in sorted(wanted))
     keys = {}
     for place in locations:
         first = availability.window(place, channel=channel, now=now).first
         length = units_needed(items, place)
-        keys[place.pk] = (
-            f"earliest:{place.pk}:{version.get(place.pk)}:{channel}:{first}:{length}:{services}"
-        )
+        keys[place.pk] = f"earliest:{place.pk}:{channel}:{first}:{length}:{services}"
     return keys
 
 

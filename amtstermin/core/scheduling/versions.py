@@ -1,16 +1,18 @@
-"""The version a cached calendar of a location is keyed by (ADR 0006).
+"""The counter a cached calendar of a location is checked against (ADR 0006).
 
-Two parts: `Location.version`, bumped in the transaction of every catalogue, location and
-roster change (rare, and those take the location's lock exclusively anyway), and a counter in
-the cache bumped by every booking, move, cancellation and expired hold. The counter keeps
-bookings off a hot row: an UPDATE of the location row would make every booking of the location
-wait for the one before it to commit.
+A counter in the shared cache, moved after the commit of every booking, move, cancellation and
+expired hold (bump_bookings), and of every catalogue, location and roster change, whose
+transaction also bumps `Location.version` (Location.bump_versions). The counter keeps bookings
+off a hot row: an UPDATE of the location row would make every booking of the location wait for
+the one before it to commit. A cached calendar, search or page is stored with the counter it
+was made under and served only while the counter still has that value.
 """
+
+from collections.abc import Sequence
 
 from django.db import transaction
 
 from .. import counters
-from ..models import Location
 
 _key = counters.bookings_key
 
@@ -27,13 +29,11 @@ def bookings_with(location_id: int, key: str) -> tuple[int, object]:
     return values[_key(location_id)], found.get(key)
 
 
-def of_all(locations: list[Location]) -> dict[int, str]:
-    """Both parts per location, with the versions of instances the request has just loaded;
-    the counters in one round trip."""
-    values, _found = counters.read_with([_key(location.pk) for location in locations], [])
-    return {
-        location.pk: f"{location.version}.{values[_key(location.pk)]}" for location in locations
-    }
+def all_with(location_ids: Sequence[int], keys: Sequence[str]) -> tuple[dict[int, int], dict]:
+    """The counters of several locations and the cache entries `keys`, in one round trip:
+    (counter per location id, entries found)."""
+    values, found = counters.read_with([_key(location_id) for location_id in location_ids], keys)
+    return {location_id: values[_key(location_id)] for location_id in location_ids}, found
 
 
 def bump_bookings(location_id: int) -> None:
