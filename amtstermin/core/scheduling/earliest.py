@@ -118,7 +118,7 @@ def _cache_keys(locations, items, wanted, *, now: datetime, channel: str) -> dic
 class _Rosters:
     """Which days could have free time at all, from one small query over every location.
 
-    Loading days costs a query; a weekend, a holiday, or the rest of a day whose roster
+    Loading days costs two queries; a weekend, a holiday, or the rest of a day whose roster
     has already ended cannot have a free start. The screen only skips days: it is looser than
     capacity.load (no skills, absences, closures), never stricter, so it cannot hide a free start.
     Read on first use only: a search served from the cache needs no rosters.
