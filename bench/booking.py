@@ -18,12 +18,15 @@ redis://127.0.0.1:6379/7), as deployed: a booking moves the calendar's version t
 Finally every holding appointment is checked against every other of the same clerk.
 Last line: bookings_per_s=<x> raw_inserts_per_s=<y> ratio=<x/y> overbooked=<n> (x: one location)
 
---state (PostgreSQL only; issue 13, state scale): after the spread, the same run fills the
-database to a state's (400 locations, ~2.5 million appointments: see _state.py) and books again
-at the spread's last location (the first has too few free times left), single-thread and with
-the processes in ROUNDS rounds, printing
-`state: bookings_per_s=<x> single_p50_ms=<y> state_ratio=<x/small x> ...` before the last line,
-which keeps the small database's figures (overbooked counts every booking of both parts).
+--state (PostgreSQL only; issue 13, state scale): after the spread, the same run copies the
+database and fills the copy to a state's (400 locations, ~2.5 million appointments: see
+_state.py), then books at the spread's last location (the first has too few free times left) in
+both, in ROUNDS rounds that alternate between them: each round books SINGLE / ROUNDS times one by
+one, then runs the processes. A change in the machine's speed then falls on both alike (one
+after the other, around the fill's minute and a half, the ratio came out 0.70 and 0.90 for the
+same code). It prints `state: bookings_per_s=<x> single_p50_ms=<y> state_ratio=<x/small x> ...`
+before the last line, which keeps the small database's figures of steps 1 and 2 (overbooked
+counts every booking of both databases).
 """
 
 import os
@@ -102,16 +105,16 @@ def main() -> None:
                 now=NOW,
             )
 
-        def single_p50(label, site):
-            """One process first: the cost of a booking, without waiting for anyone."""
+        def single(label, site, count=SINGLE):
+            """One process: the cost of `count` bookings in ms, without waiting for anyone."""
             where, what = site
-            starts = list(free_starts(where, what))[:SINGLE]
+            starts = list(free_starts(where, what))[:count]
             latencies = []
             for number, start in enumerate(starts):
                 began = clock.perf_counter()
                 book_one(where, what, start, f"single-{label}-{number}@example.org")
                 latencies.append((clock.perf_counter() - began) * 1000)
-            return median(latencies)
+            return latencies
 
         def in_parallel(label, chosen, seconds=SECONDS):
             """WORKERS processes booking for `seconds` at the `chosen` sites (one or several).
@@ -148,37 +151,62 @@ def main() -> None:
             for number in range(ROUNDS):
                 count, elapsed = in_parallel(f"{label}-{number}", [site], SECONDS / ROUNDS)
                 booked, booking_time = booked + count, booking_time + elapsed
-                if label == "one":  # the state's part is compared with the small database's
-                    count, elapsed = raw_inserts(connection, number, SECONDS / ROUNDS)
-                    inserted, insert_time = inserted + count, insert_time + elapsed
-            return booked / booking_time, inserted / insert_time if insert_time else None
+                count, elapsed = raw_inserts(connection, number, SECONDS / ROUNDS)
+                inserted, insert_time = inserted + count, insert_time + elapsed
+            return booked / booking_time, inserted / insert_time
 
-        small_p50 = single_p50("small", sites[0])
+        small_p50 = median(single("small", sites[0]))
         print(f"single-thread book(): p50 {small_p50:.1f} ms over {SINGLE} bookings")
         bookings_per_s, raw_per_s = one_location("one", sites[0])
         in_parallel("spread", sites)
+        overbooked = 0
         if "--state" in sys.argv[1:]:
-            from _state import fill_state
-
-            filled = fill_state(location)
-            print(
-                f"state: {filled.locations} locations, {filled.appointments} appointments "
-                f"since {filled.first_day}, filled in {filled.seconds:.0f} s"
-            )
-            # At the spread's last location: the first has too few free times left for a second
-            # run (its days fuller than in the small run, if anything: a conservative figure).
-            state_p50 = single_p50("state", sites[-1])
-            state_per_s, _none = one_location("state", sites[-1])
-            print(
-                f"state: bookings_per_s={state_per_s:.0f} single_p50_ms={state_p50:.1f} "
-                f"state_ratio={state_per_s / bookings_per_s:.2f}"
-            )
-        overbooked = sum(count_overbooked(connection, where) for where, _what in sites)
+            overbooked += state_scale(sites[-1], single, in_parallel)
+        overbooked += sum(count_overbooked(connection, where) for where, _what in sites)
         print(f"appointments stored: {Appointment.objects.count()}")
         print(
             f"bookings_per_s={bookings_per_s:.0f} raw_inserts_per_s={raw_per_s:.0f} "
             f"ratio={bookings_per_s / raw_per_s:.3f} overbooked={overbooked}"
         )
+
+
+def state_scale(site, single, in_parallel) -> int:
+    """The --state part: rounds alternating between this database and its state-sized twin
+    (_state.state_twin), at `site`. Prints the state lines; returns the twin's overbooked count."""
+    from _state import state_twin
+    from django.db import connection
+
+    where, _what = site
+    with state_twin(where) as (use, filled):
+        print(
+            f"state: {filled.locations} locations, {filled.appointments} appointments "
+            f"since {filled.first_day}, filled in {filled.seconds:.0f} s"
+        )
+        latencies: dict[bool, list[float]] = {False: [], True: []}
+        booked = {False: 0, True: 0}
+        elapsed = {False: 0.0, True: 0.0}
+        for number in range(ROUNDS):
+            for big in (False, True):
+                use(big_one=big)
+                label = f"{'state' if big else 'small'}-{number}"
+                latencies[big] += single(label, site, SINGLE // ROUNDS)
+                count, seconds = in_parallel(label, [site], SECONDS / ROUNDS)
+                booked[big] += count
+                elapsed[big] += seconds
+        use(big_one=True)
+        overbooked = count_overbooked(connection, where)
+        use(big_one=False)
+    per_s = {big: booked[big] / elapsed[big] for big in (False, True)}
+    for big, name in ((False, "small"), (True, "state")):
+        print(
+            f"{name}  at the last location: single-thread p50 {median(latencies[big]):.1f} ms, "
+            f"{per_s[big]:.0f}/s ({ROUNDS} rounds, alternating)"
+        )
+    print(
+        f"state: bookings_per_s={per_s[True]:.0f} single_p50_ms={median(latencies[True]):.1f} "
+        f"state_ratio={per_s[True] / per_s[False]:.2f}"
+    )
+    return overbooked
 
 
 def raw_inserts(connection, number: int, seconds: float) -> tuple[int, float]:
