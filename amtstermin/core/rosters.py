@@ -1,11 +1,12 @@
 """Roster blocks, absences and closures: the only writers of them.
 
-Every change runs in one transaction, bumps the versions of the locations it touches (cached
-calendars are keyed by them) and settles the appointments it leaves without a clerk: each goes
-to another free clerk with every needed skill at the same time, which the citizen never notices;
-only when nobody is free does it stay booked while the citizen is asked by mail to choose a new
-time (booking.reassign). `preview=True` runs the very same change, mail off, and rolls it back:
-what a team lead sees before saving.
+Every change runs in one transaction, bumps the versions of the locations it touches (which
+moves the bookings counters that cached calendars are checked against, scheduling/versions.py)
+and settles the appointments it leaves without a clerk: each goes to another free clerk with
+every needed skill at the same time, which the citizen never notices; only when nobody is free
+does it stay booked while the citizen is asked by mail to choose a new time (booking.reassign).
+`preview=True` runs the very same change, mail off, and rolls it back: what a team lead sees
+before saving.
 """
 
 from collections.abc import Callable, Iterable

@@ -1,8 +1,9 @@
 """Catalogue and location edits bump the versions of the locations they touch; staff texts
 (content pages, notices) move the texts' version (core/content.py).
 
-A cached calendar or wizard page is keyed by its location's version; a service deactivated, made
-longer or withdrawn from a location must not be offered from a cache for another minute.
+A location's bump also moves its bookings counter after the commit, which every cached calendar,
+search and wizard page is checked against; a service deactivated, made longer or withdrawn from
+a location must not be offered from a cache for another minute.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete

@@ -28,7 +28,8 @@ class Journey:
     current: datetime | None = None  # …but is never offered as the new one
 
     def free(self, *, now: datetime) -> availability.Availability:
-        # The calendar of a new booking is the hot path: served from the version-keyed cache.
+        # The calendar of a new booking is the hot path: served from the cache, checked
+        # against the location's bookings counter.
         found = availability.compute(
             self.location,
             self.items,

@@ -101,7 +101,8 @@ def compute(
     """Free starts per day for `items` between `first` and `last`, clipped to the window.
 
     `cached` (the whole window only) serves the free time from the cache while the location's
-    version is unchanged; notice and horizon are applied afresh on every call. `for_wishes`:
+    bookings counter is unchanged (versions.py); notice and horizon are applied afresh on every
+    call. `for_wishes`:
     what the wish-list may be offered, ahead of everyone online (a cancelled time before its
     re-release delay, a released day before its release time).
     """

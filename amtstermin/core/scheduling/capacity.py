@@ -83,8 +83,8 @@ def load(
     `services` loads only the staff skilled for all of them (a booking needs no one else).
     """
     grids = day_grids(location, first, last)
-    rows = _read(location, grids, channel, now, exclude, services, held_back)
-    return _assemble(location, grids, rows, services)
+    rows, skills, staff_ids = _read(location, grids, channel, now, exclude, services, held_back)
+    return _assemble(location, grids, rows, skills, staff_ids)
 
 
 def free_starts(
@@ -103,26 +103,28 @@ def free_starts(
     `length` free units: engine.free_starts() over load()'s staff days, without making them (a
     calendar's 6 weeks had 860, a tenth of its time). The reads and arguments are load()'s."""
     grids = day_grids(location, first, last)
-    rows = _read(location, grids, channel, now, exclude, services, held_back)
-    _skills, staff_ids = _skilled(rows.blocks, rows.skills, services)
+    rows, _skills, staff_ids = _read(location, grids, channel, now, exclude, services, held_back)
     union = [0] * len(grids)
     for _staff_id, index, free in _free_time(location, grids, rows, staff_ids):
         union[index] |= run_starts(free, length)
     return grids, {grid.day: union[index] for index, grid in enumerate(grids)}
 
 
-def _read(location, grids, channel, now, exclude, services, held_back) -> capacity_sql.Day:
-    """load()'s reads: the rosters and skills, then the taken time of the skilled staff."""
+def _read(
+    location, grids, channel, now, exclude, services, held_back
+) -> tuple[capacity_sql.Day, dict[int, frozenset[int]], list[int]]:
+    """load()'s reads: the rosters and skills, then the taken time of the staff skilled for all
+    `services`. Returns the rows, and those staff's skills and ids (_skilled)."""
     first, last = grids[0].day, grids[-1].day
     online = channel == Channel.ONLINE
     weekday = first.weekday() if first == last else None
     rosters = sql.fetch(
         *capacity_sql.rosters_and_skills(location.pk, first, last, online=online, weekday=weekday)
     )
-    blocks, skills = capacity_sql.split_rosters(rosters)
-    _skills, staff_ids = _skilled(blocks, skills, services)
+    blocks, skill_rows = capacity_sql.split_rosters(rosters)
+    skills, staff_ids = _skilled(blocks, skill_rows, services)
     if not staff_ids:
-        return capacity_sql.Day(blocks, skills)
+        return capacity_sql.Day(blocks, skill_rows), skills, staff_ids
     taken = capacity_sql.intervals(
         location.pk,
         staff_ids,
@@ -134,7 +136,7 @@ def _read(location, grids, channel, now, exclude, services, held_back) -> capaci
         exclude=exclude,
         held_back=held_back,
     )
-    return capacity_sql.Day(blocks, skills, sql.fetch(*taken))
+    return capacity_sql.Day(blocks, skill_rows, sql.fetch(*taken)), skills, staff_ids
 
 
 def send_day(
@@ -170,7 +172,9 @@ def send_day(
         return capacity_sql.split_day(sent.rows(), len(also))
 
     def loaded() -> Capacity:
-        return _assemble(location, grids, split(), services)
+        rows = split()
+        skills, staff_ids = _skilled(rows.blocks, rows.skills, services)
+        return _assemble(location, grids, rows, skills, staff_ids)
 
     def also_rows(index: int) -> list[tuple]:
         return split().also[index]
@@ -199,10 +203,10 @@ def _assemble(
     location: Location,
     grids: list[DayGrid],
     rows: capacity_sql.Day,
-    services: frozenset[int] | None,
+    skills: dict[int, frozenset[int]],
+    staff_ids: list[int],
 ) -> Capacity:
-    """Free time per staff member skilled for all `services`, per day."""
-    skills, staff_ids = _skilled(rows.blocks, rows.skills, services)
+    """Free time per day of each of `staff_ids`, with their `skills`."""
     staff_days: dict[date, list[StaffDay]] = {grid.day: [] for grid in grids}
     for staff_id, index, free in _free_time(location, grids, rows, staff_ids):
         staff_days[grids[index].day].append(StaffDay(staff_id, skills[staff_id], free))

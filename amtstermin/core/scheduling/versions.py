@@ -14,26 +14,25 @@ from django.db import transaction
 
 from .. import counters
 
-_key = counters.bookings_key
-
 
 def bookings(location_id: int) -> int:
     """The bookings' counter of a location (core/counters.py: a lost one restarts at random)."""
-    return counters.read(_key(location_id))
+    return counters.read(counters.bookings_key(location_id))
 
 
 def bookings_with(location_id: int, key: str) -> tuple[int, object]:
     """The counter and the cache entry `key`, in one round trip: a stored page is checked
     against the counter it was stored with (citizen/wizard/page_cache.py)."""
-    values, found = counters.read_with([_key(location_id)], [key])
-    return values[_key(location_id)], found.get(key)
+    values, found = all_with([location_id], [key])
+    return values[location_id], found.get(key)
 
 
 def all_with(location_ids: Sequence[int], keys: Sequence[str]) -> tuple[dict[int, int], dict]:
     """The counters of several locations and the cache entries `keys`, in one round trip:
     (counter per location id, entries found)."""
-    values, found = counters.read_with([_key(location_id) for location_id in location_ids], keys)
-    return {location_id: values[_key(location_id)] for location_id in location_ids}, found
+    names = {location_id: counters.bookings_key(location_id) for location_id in location_ids}
+    values, found = counters.read_with(list(names.values()), keys)
+    return {location_id: values[name] for location_id, name in names.items()}, found
 
 
 def bump_bookings(location_id: int) -> None:
@@ -44,4 +43,4 @@ def bump_bookings(location_id: int) -> None:
     leaves the old entries to their short lifetime (availability.CACHE_SECONDS): such a calendar
     may offer a taken time, and booking it gets "just taken" with the nearest free ones.
     """
-    transaction.on_commit(lambda: counters.move(_key(location_id)))
+    transaction.on_commit(lambda: counters.move(counters.bookings_key(location_id)))
